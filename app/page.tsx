@@ -1,0 +1,20 @@
+import { ConfigError, getConfig } from "@/lib/config";
+import { buildHealth } from "@/lib/health";
+import { getRuntime } from "@/lib/runtime";
+import { SetupChecklist } from "@/components/setup/setup-checklist";
+import { ConfigErrorPanel } from "@/components/setup/config-error-panel";
+
+export const dynamic = "force-dynamic";
+
+/** Public start page: what is configured, what is missing and how to fix it. */
+export default async function StartPage() {
+  let config;
+  try {
+    config = getConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) return <ConfigErrorPanel problems={e.problems} />;
+    throw e;
+  }
+  const health = await buildHealth(getRuntime());
+  return <SetupChecklist missing={config.missing} health={health} />;
+}

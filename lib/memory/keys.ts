@@ -1,0 +1,37 @@
+/**
+ * Every Redis key the memory layer writes, in one place (documented in lib/memory/README.md).
+ * User ids are Telegram ids (safe integers); anything else is rejected before a key is built.
+ */
+export interface MemoryKeys {
+  prefix: string;
+  /** LIST of JSON HistoryMessage, newest at the head, capped at HISTORY_MAX. */
+  history(userId: number): string;
+  /** HASH of UserSettings fields and counters. */
+  settings(userId: number): string;
+  /** ZSET userId → last activity (ms). */
+  users(): string;
+  /** STRING "1" with EX 86400 per processed Telegram update. */
+  update(updateId: number): string;
+  /** Engine-owned keys live under this namespace. */
+  memoryNamespace(): string;
+  /** Per-user key of an engine (scan vectors, vector set, lexical postings…). */
+  memoryUser(userId: number, kind: string): string;
+  /** Engine-wide key (index metadata…). */
+  memoryGlobal(kind: string): string;
+  /** Appended-id set used to replay the Redis-down journal idempotently. */
+  applied(id: string): string;
+}
+
+export function memoryKeys(prefix: string): MemoryKeys {
+  return {
+    prefix,
+    history: (u) => `${prefix}h:${u}`,
+    settings: (u) => `${prefix}u:${u}`,
+    users: () => `${prefix}users`,
+    update: (id) => `${prefix}upd:${id}`,
+    memoryNamespace: () => `${prefix}m:`,
+    memoryUser: (u, kind) => `${prefix}m:${kind}:${u}`,
+    memoryGlobal: (kind) => `${prefix}m:_${kind}`,
+    applied: (id) => `${prefix}applied:${id}`,
+  };
+}
