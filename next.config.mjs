@@ -5,6 +5,19 @@ const nextConfig = {
   // Native / heavy server packages are loaded from node_modules at run time, not bundled:
   // onnxruntime-node ships a .node binary and transformers.js loads it dynamically.
   serverExternalPackages: ["@huggingface/transformers", "onnxruntime-node", "ioredis"],
+  // transformers.js loads onnxruntime-node through createRequire, which the tracer cannot see:
+  // include its JS and the linux x64 binary, or the standalone server and Vercel functions
+  // cannot run the local model (tests/integration/deploy.standalone.test.ts checks this).
+  outputFileTracingIncludes: {
+    "*": [
+      "./node_modules/onnxruntime-node/package.json",
+      "./node_modules/onnxruntime-node/dist/**",
+      "./node_modules/onnxruntime-node/bin/napi-v*/linux/x64/**",
+      // onnxruntime-node require()s the CommonJS build; the tracer only saw the ESM one.
+      "./node_modules/onnxruntime-common/package.json",
+      "./node_modules/onnxruntime-common/dist/cjs/**",
+    ],
+  },
   // Browser-only ONNX runtimes are never used on the server; keep them out of traced functions
   // so the Vercel function stays well under its 250 MB limit.
   outputFileTracingExcludes: {

@@ -2,6 +2,7 @@ import type { Runtime } from "./runtime";
 import type { EmbedderStatus } from "./embeddings";
 import type { RedisCapabilities, VectorEngineName } from "./redis/probe";
 import { connectionProblem, redactUrl } from "./redis/client";
+import { memoryJournalState } from "./memory";
 
 export interface HealthReport {
   status: "ok" | "degraded" | "down";
@@ -16,6 +17,8 @@ export interface HealthReport {
     error?: string;
   };
   engine?: VectorEngineName;
+  /** Writes waiting in the Redis-down journal (present once the memory facade is running). */
+  journal?: { degraded: boolean; pending: number };
   embedder: EmbedderStatus;
   missing: string[];
 }
@@ -41,8 +44,10 @@ export async function buildHealth(rt: Runtime): Promise<HealthReport> {
     redis.error = (!redis.reachable && connectionProblem(rt.redis)) || (e as Error).message;
     reasons.push(redis.reachable ? `Vector engine: ${redis.error}` : `Redis unreachable: ${redis.error}`);
   }
+  const journal = memoryJournalState();
+  if (journal && journal.pending > 0) reasons.push(`${journal.pending} write(s) journaled while Redis was unreachable; they replay automatically`);
   const embedder = rt.embedder.status();
   if (embedder.error) reasons.push(`Embedder: ${embedder.error}`);
   const status = reasons.length === 0 ? "ok" : engine === undefined ? "down" : "degraded";
-  return { status, reasons, redis, engine, embedder, missing: rt.config.missing.map((m) => m.variable) };
+  return { status, reasons, redis, engine, journal, embedder, missing: rt.config.missing.map((m) => m.variable) };
 }

@@ -20,6 +20,8 @@ export interface MemoryKeys {
   memoryGlobal(kind: string): string;
   /** Appended-id set used to replay the Redis-down journal idempotently. */
   applied(id: string): string;
+  /** memory:reindex progress: "state" HASH and "queue" LIST of records still to re-embed (outside m:, which dropAll clears). */
+  reindex(kind: "state" | "queue"): string;
 }
 
 export function memoryKeys(prefix: string): MemoryKeys {
@@ -33,5 +35,6 @@ export function memoryKeys(prefix: string): MemoryKeys {
     memoryUser: (u, kind) => `${prefix}m:${kind}:${u}`,
     memoryGlobal: (kind) => `${prefix}m:_${kind}`,
     applied: (id) => `${prefix}applied:${id}`,
+    reindex: (kind) => `${prefix}reindex:${kind}`,
   };
 }

@@ -148,7 +148,8 @@ export interface Memory {
   /** Deletes every key and index entry of the user. */
   forget(userId: number): Promise<void>;
   exportUser(userId: number, opts?: { vectors?: boolean }): Promise<UserExport>;
-  importUser(data: UserExport): Promise<void>;
+  /** Refuses (conflict:memory) when the user has data, unless `replace` (which forgets the user first). */
+  importUser(data: UserExport, opts?: { replace?: boolean }): Promise<void>;
 
   stats(): Promise<MemoryStats>;
   /** Redis-down journal state (health page). */

@@ -1,0 +1,138 @@
+import type { Redis } from "ioredis";
+import type { EmbeddingProvider } from "@/lib/embeddings";
+import { createMemory } from "@/lib/memory";
+import type { VectorEncoding } from "@/lib/memory/engines/types";
+import type { RecallMode } from "@/lib/memory/types";
+import type { VectorEngineName } from "@/lib/redis/probe";
+import { deleteBenchPrefix } from "../lib/cleanup";
+import type { BenchContext } from "../lib/context";
+import { conversation, queries } from "../lib/corpus";
+import { pool, run, type RunResult } from "../lib/runner";
+
+export interface StorageCase {
+  /** "1 user × 10,000" or "1,000 users × 100". */
+  scope: string;
+  memories: number;
+  op: string;
+  c1?: RunResult;
+  c32?: RunResult;
+  /** Why c32 (or the case) was not measured. */
+  skipped?: string;
+}
+
+export interface StorageResults {
+  engine: VectorEngineName;
+  cases: StorageCase[];
+  /** Bulk-load rate with 32 appends in flight (not a target, context for the long cases). */
+  loadRates: { scope: string; appendsPerSec: number }[];
+  /** recall incl. embedding the query with the real model, 1 user × 10k (or the largest quick size). */
+  withEmbedding: { scope: string; mode: RecallMode; result: RunResult }[];
+}
+
+const USER = 1_000_001;
+const spreadUser = (i: number) => 2_000_000 + i;
+/** A single-stream c1 recall slower than this makes 32 in flight pointless (and memory-hungry for scan). */
+const C32_LIMIT_MS = 400;
+
+export interface StorageOptions {
+  redis: Redis;
+  prefix: string;
+  engine: VectorEngineName;
+  encoding?: VectorEncoding;
+  /** Answers embeddings from the precomputed bank; `live` switches queries to the real model. */
+  embedder: EmbeddingProvider & { live?: boolean };
+  hasLiveModel: boolean;
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/**
+ * Storage ops through the real facade (createMemory) with precomputed vectors: append,
+ * history(50) and recall k=10 (dense / lexical / hybrid) for one user growing to each size,
+ * then for many users sharing the total. Each case at concurrency 1 and 32.
+ */
+export async function measureStorage(ctx: BenchContext, o: StorageOptions): Promise<StorageResults> {
+  const { sizes, bank } = ctx;
+  const memory = createMemory({
+    redis: o.redis, prefix: o.prefix, engine: o.engine, embedder: o.embedder,
+    historyMax: 100, ttlDays: 30, longTermTtlDays: 30, maxMessageChars: 16000,
+    encoding: o.encoding ?? "float32", algorithm: "HNSW",
+  });
+  await memory.init();
+  const out: StorageResults = { engine: o.engine, cases: [], loadRates: [], withEmbedding: [] };
+  const qs = queries(200, 5);
+  bank.precompute(qs);
+
+  async function bulkLoad(scope: string, count: number, userOf: (i: number) => number, seed: number) {
+    const msgs = conversation(count, seed);
+    const t0 = performance.now();
+    let done = 0;
+    await pool(msgs, 32, async (m, i) => {
+      await memory.appendMessage({ userId: userOf(i), role: m.role, content: m.content });
+      if (++done % 20_000 === 0) ctx.log(`    loaded ${fmt(done)}/${fmt(count)}`);
+    });
+    out.loadRates.push({ scope, appendsPerSec: (count / (performance.now() - t0)) * 1000 });
+  }
+
+  async function measureCase(scope: string, memories: number, op: string, fn: (i: number) => Promise<unknown>, iterations = sizes.iterations) {
+    const c: StorageCase = { scope, memories, op };
+    c.c1 = await run(fn, { iterations, concurrency: 1, maxMs: sizes.caseMaxMs });
+    if (op.startsWith("recall") && c.c1.p50 > C32_LIMIT_MS) {
+      c.skipped = `c32 not run: one query alone takes ${Math.round(c.c1.p50)} ms (p50)`;
+    } else {
+      c.c32 = await run(fn, { iterations, concurrency: 32, maxMs: sizes.caseMaxMs });
+    }
+    out.cases.push(c);
+    ctx.log(`    ${scope} ${op}: c1 p50 ${c.c1.p50.toFixed(3)} p99 ${c.c1.p99.toFixed(3)} ms` + (c.c32 ? `, c32 ${Math.round(c.c32.opsPerSec)} ops/s` : ` (${c.skipped})`));
+  }
+
+  async function measureOps(scope: string, memories: number, userOf: (i: number) => number, seed: number) {
+    const appendMsgs = conversation(sizes.iterations + 200, seed);
+    bank.precompute(appendMsgs.map((m) => m.content));
+    let k = 0;
+    await measureCase(scope, memories, "append", () => {
+      const m = appendMsgs[k++ % appendMsgs.length]!;
+      return memory.appendMessage({ userId: userOf(k), role: m.role, content: m.content });
+    });
+    await measureCase(scope, memories, "history(50)", (i) => memory.getHistory(userOf(Math.max(0, i)), 50));
+    for (const mode of ["dense", "lexical", "hybrid"] as const) {
+      await measureCase(scope, memories, `recall ${mode} k=10`, (i) =>
+        memory.recall({ userId: userOf(Math.max(0, i)), query: qs[Math.abs(i) % qs.length]!, k: 10, mode, minScore: 0 }));
+    }
+  }
+
+  try {
+    let loaded = 0;
+    for (const size of sizes.perUser) {
+      const scope = `1 user × ${fmt(size)}`;
+      ctx.log(`  ${o.engine}: loading ${scope}`);
+      await bulkLoad(scope, size - loaded, () => USER, 1000 + size);
+      loaded = size;
+      await measureOps(scope, size, () => USER, 2000 + size);
+      loaded = (await memory.listMemories(USER, { limit: 1 })).total; // the measured appends landed here too
+      if (o.hasLiveModel && (size === 10_000 || (ctx.quick && size === sizes.perUser.at(-1)))) {
+        o.embedder.live = true;
+        for (const mode of ["dense", "hybrid"] as const) {
+          const result = await run((i) => memory.recall({ userId: USER, query: qs[Math.abs(i) % qs.length]!, k: 10, mode, minScore: 0 }), { iterations: Math.min(200, sizes.iterations), concurrency: 1, maxMs: sizes.caseMaxMs });
+          out.withEmbedding.push({ scope, mode, result });
+        }
+        o.embedder.live = false;
+      }
+      bank.clear();
+      bank.precompute(qs);
+    }
+    // Many users: the same total spread evenly, so every user's own searches are small.
+    const per = Math.round(sizes.spreadTotal / sizes.spreadUsers);
+    const scope = `${fmt(sizes.spreadUsers)} users × ${fmt(per)}`;
+    ctx.log(`  ${o.engine}: loading ${scope}`);
+    await bulkLoad(scope, sizes.spreadTotal, (i) => spreadUser(i % sizes.spreadUsers), 4242);
+    await measureOps(scope, sizes.spreadTotal, (i) => spreadUser(Math.abs(i * 7919) % sizes.spreadUsers), 4343);
+    return out;
+  } finally {
+    bank.clear();
+    memory.close();
+    await deleteBenchPrefix(o.redis, o.prefix);
+  }
+}

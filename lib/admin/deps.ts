@@ -1,0 +1,9 @@
+import { getMemory } from "../memory";
+import type { Memory } from "../memory/types";
+import { getRuntime, type Runtime } from "../runtime";
+
+/** The dashboard's handles: the app runtime (config, Redis, embedder) and the memory facade. */
+export async function adminDeps(): Promise<{ rt: Runtime; memory: Memory }> {
+  const rt = getRuntime();
+  return { rt, memory: await getMemory() };
+}

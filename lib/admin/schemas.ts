@@ -1,0 +1,137 @@
+import { z } from "zod";
+import { METRIC_OPS } from "../metrics";
+
+/**
+ * Input (and documented output) schemas of the admin API. Route handlers parse with these, and
+ * lib/admin/openapi.ts builds /api/openapi.json from the same objects, so docs cannot drift.
+ */
+
+const int = (min: number, max: number, def: number, description: string) =>
+  z.coerce.number().int().min(min).max(max).default(def).meta({ description });
+
+export const userId = z.coerce
+  .number({ error: "userId must be a number" })
+  .int({ error: "userId must be a whole number" })
+  .refine(Number.isSafeInteger, { error: "userId is out of range" })
+  .refine((n) => n !== 0, { error: "userId must not be 0" })
+  .meta({ description: "Telegram user id (or a playground test id)", example: 123456789 });
+
+const messageId = z.string().regex(/^[0-9a-z]+-[0-9a-z]+$/, { error: "not a message id" }).max(64);
+
+export const userParams = z.object({ userId });
+
+export const usersQuery = z.object({
+  q: z.string().trim().max(100).optional().meta({ description: "Matches user id, first name or username" }),
+  sort: z.enum(["lastActive", "messages", "userId"]).default("lastActive"),
+  order: z.enum(["asc", "desc"]).default("desc"),
+  offset: int(0, 1_000_000, 0, "Users to skip"),
+  limit: int(1, 200, 25, "Page size"),
+});
+
+export const historyQuery = z.object({
+  before: messageId.optional().meta({ description: "Page back from this message id (exclusive)" }),
+  limit: int(1, 500, 50, "Messages per page"),
+});
+
+export const pageQuery = z.object({ offset: int(0, 1_000_000, 0, "Items to skip"), limit: int(1, 200, 50, "Page size") });
+
+export const exportQuery = z.object({
+  vectors: z.enum(["0", "1"]).default("0").meta({ description: "1 = include base64 vectors" }),
+});
+
+export const searchQuery = z.object({
+  q: z.string().trim().min(1, { error: "q (the search text) is required" }).max(1000),
+  userId: userId.optional().meta({ description: "Search one user; omit for all users" }),
+  k: int(1, 100, 10, "Maximum number of results"),
+  minScore: z.coerce.number().min(0).max(1).default(0).meta({ description: "Minimum cosine similarity for dense hits" }),
+  mode: z.enum(["dense", "lexical", "hybrid"]).default("hybrid"),
+});
+
+export const latencyQuery = z.object({
+  op: z.enum(METRIC_OPS).optional().meta({ description: "One operation; omit for all" }),
+  range: z.enum(["1h", "24h"]).default("1h"),
+});
+
+export const loginBody = z.object({ password: z.string().min(1, { error: "password is required" }).max(1024) });
+
+export const playgroundBody = z.object({
+  userId,
+  text: z.string().trim().min(1, { error: "text is required" }).max(4000),
+  personal: z.boolean().optional().meta({ description: "Set the test user's personal mode (long-term recall) first" }),
+});
+
+// ---- documented responses ----
+
+export const errorBody = z
+  .object({ error: z.object({ code: z.string().meta({ example: "bad_request:admin" }), message: z.string(), details: z.unknown().optional() }) })
+  .meta({ id: "Error" });
+
+export const okBody = z.object({ ok: z.literal(true) }).meta({ id: "Ok" });
+
+export const historyMessage = z
+  .object({ id: z.string(), role: z.enum(["user", "assistant", "system"]), content: z.string(), ts: z.string(), tgMessageId: z.number().optional(), truncated: z.boolean().optional() })
+  .meta({ id: "HistoryMessage" });
+
+export const userSettings = z
+  .object({
+    model: z.string().optional(),
+    personal: z.boolean(),
+    language: z.string().optional(),
+    firstName: z.string().optional(),
+    username: z.string().optional(),
+    createdAt: z.string().optional(),
+    lastSeenAt: z.string().optional(),
+    messages: z.number(),
+    promptTokens: z.number(),
+    completionTokens: z.number(),
+    summary: z.string().optional(),
+  })
+  .meta({ id: "UserSettings" });
+
+export const userSummary = userSettings.extend({ userId: z.number(), lastActiveAt: z.string().optional() }).meta({ id: "UserSummary" });
+
+export const usersPage = z.object({ users: z.array(userSummary), total: z.number(), offset: z.number(), limit: z.number() }).meta({ id: "UsersPage" });
+
+export const memoryHit = z
+  .object({ id: z.string(), userId: z.number(), role: z.string(), content: z.string(), ts: z.string(), score: z.number(), similarity: z.number().optional(), meta: z.record(z.string(), z.string()).optional() })
+  .meta({ id: "MemoryHit" });
+
+export const userDetail = z.object({ userId: z.number(), settings: userSettings, memories: z.number(), historyLength: z.number() }).meta({ id: "UserDetail" });
+export const historyPage = z.object({ messages: z.array(historyMessage), hasMore: z.boolean() }).meta({ id: "HistoryPage" });
+export const memoriesPage = z.object({ items: z.array(memoryHit), total: z.number() }).meta({ id: "MemoriesPage" });
+export const searchResult = z.object({ hits: z.array(memoryHit), engine: z.string(), mode: z.string(), tookMs: z.number() }).meta({ id: "SearchResult" });
+
+export const latencyPoint = z.object({ t: z.number(), count: z.number(), p50: z.number().optional(), p95: z.number().optional(), p99: z.number().optional() });
+export const latencySeries = z
+  .object({ op: z.enum(METRIC_OPS), stepMinutes: z.number(), points: z.array(latencyPoint), total: latencyPoint.omit({ t: true }) })
+  .meta({ id: "LatencySeries" });
+export const latencyResponse = z.object({ range: z.enum(["1h", "24h"]), series: z.array(latencySeries) }).meta({ id: "Latency" });
+
+export const overviewBody = z
+  .object({
+    health: z.record(z.string(), z.unknown()),
+    totals: z.object({ users: z.number(), messages: z.number(), memories: z.number(), promptTokens: z.number(), completionTokens: z.number() }),
+    redisMemory: z.record(z.string(), z.unknown()),
+    bytesPerMessage: z.object({ keys: z.number().nullable(), usedMemory: z.number().nullable() }),
+  })
+  .meta({ id: "Overview" });
+
+export const redisReport = z
+  .object({ info: z.record(z.string(), z.unknown()), keyspace: z.record(z.string(), z.unknown()), slowlog: z.record(z.string(), z.unknown()), index: z.record(z.string(), z.unknown()) })
+  .meta({ id: "RedisReport" });
+
+export const playgroundResponse = z
+  .object({
+    reply: z.string(),
+    model: z.string(),
+    prompt: z.object({ messages: z.array(z.object({ role: z.string(), content: z.string() })), recalled: z.array(memoryHit), summary: z.string().optional(), window: z.array(historyMessage), tokens: z.number() }),
+    usage: z.object({ promptTokens: z.number(), completionTokens: z.number() }).optional(),
+    userMessageId: z.string(),
+    replyMessageId: z.string(),
+    tookMs: z.number(),
+  })
+  .meta({ id: "PlaygroundTurn" });
+
+export type UsersQuery = z.infer<typeof usersQuery>;
+export type SearchQuery = z.infer<typeof searchQuery>;
+export type LatencyQuery = z.infer<typeof latencyQuery>;

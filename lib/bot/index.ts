@@ -1,0 +1,72 @@
+import type { Bot } from "grammy";
+import { getChatDeps } from "../chat/pipeline";
+import { ConfigError, getConfig, type Config } from "../config";
+import { AppError } from "../errors";
+import { readBotInfo, saveBotInfo } from "../redis/bot-info";
+import { createChatQueue, type ChatQueue } from "../redis/chat-queue";
+import { createRateLimiter } from "../redis/rate-limit";
+import { getRuntime } from "../runtime";
+import type { BotContext } from "./context";
+import { createBot, type BotInfoStore } from "./create-bot";
+import { createWebhookHandler } from "./webhook";
+
+export { createBot } from "./create-bot";
+export type { BotContext, BotDeps } from "./context";
+
+/** How long a chat lock lives without renewal: a summary call + a reply call + slack. */
+export function chatLockMs(config: Config): number {
+  return 2 * config.llm.timeoutMs + 60_000;
+}
+
+export function redisBotInfoStore(): BotInfoStore {
+  const rt = getRuntime();
+  return {
+    read: (botId) => readBotInfo(rt.redis, rt.config.redis.prefix, botId),
+    save: (info) => saveBotInfo(rt.redis, rt.config.redis.prefix, info),
+  };
+}
+
+const g = globalThis as unknown as { __mindmateBot?: Promise<Bot<BotContext>>; __mindmateWebhook?: (req: Request) => Promise<Response> };
+
+/** The app's bot (one per process), with bot info from the Redis cache when possible. */
+export function getAppBot(): Promise<Bot<BotContext>> {
+  g.__mindmateBot ??= (async () => {
+    const deps = await getChatDeps();
+    const rt = getRuntime();
+    return createBot({ deps, limiter: createRateLimiter(rt.redis, rt.config.redis.prefix), botInfoStore: redisBotInfoStore() });
+  })().catch((e: unknown) => {
+    g.__mindmateBot = undefined;
+    throw e;
+  });
+  return g.__mindmateBot;
+}
+
+export function getAppChatQueue(): ChatQueue {
+  const rt = getRuntime();
+  return createChatQueue(rt.redis, rt.config.redis.prefix, { lockMs: chatLockMs(rt.config) });
+}
+
+/** The webhook route's logic; `runAfter` is Next.js `after()`. */
+export async function handleTelegramWebhook(req: Request, runAfter: (task: () => Promise<void>) => void): Promise<Response> {
+  let config: Config;
+  try {
+    config = getConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) return new AppError("config:bot", "The server configuration is invalid; see the server log.").toResponse();
+    throw e;
+  }
+  const tg = config.telegram;
+  if (tg.mode !== "webhook") {
+    return new AppError("not_found:bot", tg.mode === "polling" ? "The bot runs in polling mode (BOT_MODE=polling); the webhook is off." : "The Telegram bot is not configured (TELEGRAM_BOT_TOKEN).").toResponse();
+  }
+  g.__mindmateWebhook ??= createWebhookHandler({
+    secretToken: tg.secretToken,
+    token: tg.token,
+    botInfo: async () => (await getAppBot()).botInfo,
+    queue: async () => getAppChatQueue(),
+    handle: async (update) => (await getAppBot()).handleUpdate(update),
+    runAfter,
+  });
+  return g.__mindmateWebhook(req);
+}
+

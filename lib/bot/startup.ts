@@ -1,0 +1,28 @@
+import { tokenCounterFor } from "../chat/tokens";
+import { logger } from "../log";
+import type { Runtime } from "../runtime";
+import { getAppBot } from "./index";
+
+const log = logger("bot");
+
+/**
+ * Start-up work so the first Telegram message does not pay for it: in webhook mode the bot
+ * itself (bot info from the Redis cache or one getMe, then cached for the next cold start),
+ * then the tokenizer tables (about 1-2 s of CPU for o200k_base, which blocks the event loop, so
+ * it runs after the I/O-bound start-up rather than in the middle of the Redis probe). Nothing
+ * here is awaited by the server; failures are logged and retried on first use.
+ */
+export function warmUpBot(rt: Runtime): void {
+  const bot =
+    rt.config.telegram.mode === "webhook"
+      ? getAppBot().then(
+          () => undefined,
+          (e: unknown) => log.warn("bot warm-up failed; it is retried on the first update", { error: e }),
+        )
+      : Promise.resolve();
+  void bot.then(() =>
+    setTimeout(() => {
+      tokenCounterFor(rt.config.llm.defaultModel).catch((e: unknown) => log.warn("tokenizer warm-up failed", { error: e }));
+    }, 250),
+  );
+}

@@ -1,0 +1,99 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { Bot, webhookCallback } from "grammy";
+import type { Update, UserFromGetMe } from "grammy/types";
+import { z } from "zod";
+import { AppError } from "../errors";
+import { logger } from "../log";
+import { recordLatency } from "../metrics";
+import type { ChatQueue } from "../redis/chat-queue";
+import { drainChat, resumeOrphans } from "./drain";
+
+const log = logger("bot");
+
+const MAX_BODY_BYTES = 1_000_000;
+const updateSchema = z.looseObject({ update_id: z.number().int().nonnegative() });
+
+export interface WebhookHandlerOptions {
+  secretToken: string;
+  token: string;
+  botInfo: () => Promise<UserFromGetMe>;
+  queue: () => Promise<ChatQueue>;
+  /** Handles one update (the real bot's handleUpdate). */
+  handle: (update: Update) => Promise<void>;
+  /** Runs work after the response is sent: Next.js `after()` in the route, a plain promise in tests. */
+  runAfter: (task: () => Promise<void>) => void;
+}
+
+/** Constant-time secret check, so an unauthenticated request costs no Redis or Bot API call. */
+function secretMatches(header: string | null, secret: string): boolean {
+  if (header === null) return false;
+  const digest = (v: string) => createHash("sha256").update(v).digest();
+  return timingSafeEqual(digest(header), digest(secret));
+}
+
+function parseBody(raw: string): AppError | undefined {
+  if (raw.length > MAX_BODY_BYTES) return new AppError("bad_request:bot", "Update body too large.");
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (cause) {
+    return new AppError("bad_request:bot", "Body is not JSON.", { cause });
+  }
+  const parsed = updateSchema.safeParse(json);
+  return parsed.success ? undefined : new AppError("bad_request:bot", "Body is not a Telegram update (update_id missing).", { details: parsed.error.issues });
+}
+
+/**
+ * POST /api/telegram. grammY's webhookCallback ("std/http", secretToken) checks the secret
+ * (constant time, 401 when missing or wrong) and parses the update; its only middleware queues
+ * the update durably per chat, with the Telegram dedup, and returns — so the answer is a fast
+ * 200 however slow the model is. The queued work runs after the response (`runAfter`).
+ */
+export function createWebhookHandler(opts: WebhookHandlerOptions): (req: Request) => Promise<Response> {
+  let intake: Promise<(req: Request) => Promise<Response>> | undefined;
+
+  async function buildIntake() {
+    const [botInfo, queue] = await Promise.all([opts.botInfo(), opts.queue()]);
+    const bot = new Bot(opts.token, { botInfo });
+    const work = (chat: string) => async () => {
+      try {
+        await drainChat(queue, chat, opts.handle);
+        await resumeOrphans(queue, opts.handle);
+      } catch (e) {
+        // Redis went away mid-drain: the updates stay queued and the lock expires, so the next
+        // webhook call (or its orphan sweep) continues the chat.
+        log.error("draining the chat queue failed; it is resumed later", { chat, error: e });
+      }
+    };
+    bot.use(async (ctx) => {
+      const chat = String(ctx.chatId ?? ctx.from?.id ?? "global");
+      if (await queue.enqueue(chat, ctx.update.update_id, JSON.stringify(ctx.update))) opts.runAfter(work(chat));
+      else log.info("duplicate update acknowledged, not processed again", { updateId: ctx.update.update_id });
+    });
+    return webhookCallback(bot, "std/http", { secretToken: opts.secretToken, onTimeout: "throw", timeoutMilliseconds: 9000 });
+  }
+
+  return async (req) => {
+    const started = performance.now();
+    try {
+      const raw = await req.text();
+      const invalid = parseBody(raw);
+      if (invalid) return invalid.toResponse();
+      // grammY checks the secret again below; this early check keeps forged requests cheap.
+      if (!secretMatches(req.headers.get("x-telegram-bot-api-secret-token"), opts.secretToken)) {
+        return new AppError("unauthorized:bot", "Wrong or missing X-Telegram-Bot-Api-Secret-Token.").toResponse();
+      }
+      intake ??= buildIntake().catch((e: unknown) => {
+        intake = undefined;
+        throw e;
+      });
+      const callback = await intake;
+      return await callback(new Request(req.url, { method: "POST", headers: req.headers, body: raw }));
+    } catch (e) {
+      log.error("webhook could not queue the update; Telegram will retry", { error: e });
+      return new AppError("unavailable:bot", "Could not accept the update right now.", { cause: e }).toResponse();
+    } finally {
+      recordLatency("webhook", performance.now() - started);
+    }
+  };
+}

@@ -1,0 +1,117 @@
+import type { Config } from "../config";
+import { logger } from "../log";
+import type { HistoryMessage, Memory, MemoryHit, UserSettings } from "../memory/types";
+import { getMemory } from "../memory";
+import { getRuntime } from "../runtime";
+import { createOpenAiLlm, type LlmClient } from "./llm";
+import { buildPrompt, selectWindow, type BuiltPrompt } from "./prompt";
+import { needsSummary, summarize, uncoveredMessages } from "./summary";
+import { tokenCounterFor, type TokenCounter } from "./tokens";
+
+export type { BuiltPrompt } from "./prompt";
+
+const log = logger("chat");
+
+export interface TurnResult {
+  reply: string;
+  prompt: BuiltPrompt;
+  model: string;
+  usage?: { promptTokens: number; completionTokens: number };
+  userMessage: HistoryMessage;
+  replyMessage: HistoryMessage;
+}
+
+export interface ChatDeps {
+  memory: Memory;
+  llm: LlmClient;
+  config: Config;
+}
+
+export interface TurnInput {
+  userId: number;
+  text: string;
+  tgMessageId?: number;
+  profile?: { firstName?: string; username?: string; language?: string };
+  onDelta?: (textSoFar: string) => void | Promise<void>;
+  signal?: AbortSignal;
+  /**
+   * false (group chats): answer from this message alone — no recent history, summary or
+   * long-term recall, so nothing from the user's private conversation reaches a group.
+   * The message and reply are still stored under the user.
+   */
+  privateContext?: boolean;
+  /** The bot message this one replies to (groups), shown to the model right before it. */
+  quoted?: string;
+}
+
+/** The user's model if it is still allowed, else the default. */
+export function modelFor(settings: UserSettings, config: Config): string {
+  return settings.model && config.llm.allowedModels.includes(settings.model) ? settings.model : config.llm.defaultModel;
+}
+
+async function recallFor(deps: ChatDeps, input: TurnInput, window: HistoryMessage[]): Promise<MemoryHit[]> {
+  try {
+    const res = await deps.memory.recall({
+      userId: input.userId,
+      query: input.text,
+      k: deps.config.llm.recallK,
+      minScore: deps.config.llm.recallMinScore,
+      mode: "hybrid",
+      excludeIds: window.map((m) => m.id),
+    });
+    return res.hits;
+  } catch (e) {
+    // A reply without memories beats no reply: recall is an enhancement.
+    log.warn("recall failed; answering without long-term memory", { userId: input.userId, error: e });
+    return [];
+  }
+}
+
+/** Refreshes the stored rolling summary when enough history left the window; returns the summary to use. */
+async function currentSummary(deps: ChatDeps, a: { userId: number; settings: UserSettings; history: HistoryMessage[]; window: HistoryMessage[]; model: string; count: TokenCounter; signal?: AbortSignal }): Promise<string | undefined> {
+  const uncovered = uncoveredMessages(a.history, a.window, a.settings.summaryUpTo);
+  if (!needsSummary(uncovered)) return a.settings.summary;
+  try {
+    const summary = await summarize({ llm: deps.llm, model: a.model, previous: a.settings.summary, messages: uncovered, count: a.count, signal: a.signal });
+    await deps.memory.updateSettings(a.userId, { summary, summaryUpTo: uncovered[uncovered.length - 1]!.id });
+    return summary;
+  } catch (e) {
+    log.warn("summary refresh failed; using the previous one", { userId: a.userId, error: e });
+    return a.settings.summary;
+  }
+}
+
+/**
+ * One conversation turn, shared by the Telegram bot and the dashboard playground:
+ * store the user's message → window + rolling summary + (personal mode) recall → model → store
+ * the reply with its token usage. A model failure throws an AppError (surface "llm") after the
+ * user message is stored once and before anything of the reply is stored.
+ */
+export async function runTurn(deps: ChatDeps, input: TurnInput): Promise<TurnResult> {
+  const { memory, llm, config } = deps;
+  const userMessage = await memory.appendMessage({ userId: input.userId, role: "user", content: input.text, tgMessageId: input.tgMessageId, profile: input.profile });
+  const full = input.privateContext !== false;
+  const [settings, history] = await Promise.all([memory.getSettings(input.userId), full ? memory.getHistory(input.userId, config.memory.historyMax) : ([] as HistoryMessage[])]);
+  const model = modelFor(settings, config);
+  const count = await tokenCounterFor(model);
+  if (!history.some((m) => m.id === userMessage.id)) history.push(userMessage); // read-after-write on a lagging replica/journal
+
+  const window = full ? selectWindow(history, config.llm.contextTokens, count) : [userMessage];
+  const summary = full ? await currentSummary(deps, { userId: input.userId, settings, history, window, model, count, signal: input.signal }) : undefined;
+  const recalled = full && settings.personal ? await recallFor(deps, input, window) : [];
+  const prompt = buildPrompt({ systemPrompt: config.llm.systemPrompt, recalled, summary, window, quoted: input.quoted, count });
+
+  const res = await llm.complete({ model, messages: prompt.messages, onDelta: input.onDelta, signal: input.signal });
+  const usage = res.usage ?? { promptTokens: prompt.tokens, completionTokens: count(res.text) };
+  const replyMessage = await memory.appendMessage({ userId: input.userId, role: "assistant", content: res.text, usage });
+  return { reply: res.text, prompt, model: res.model, usage, userMessage, replyMessage };
+}
+
+/** The app's deps (one Redis connection, one embedder) for the bot and the playground. */
+export async function getChatDeps(): Promise<ChatDeps> {
+  const rt = getRuntime();
+  const memory = await getMemory();
+  const g = globalThis as unknown as { __mindmateLlm?: LlmClient };
+  g.__mindmateLlm ??= createOpenAiLlm(rt.config.llm);
+  return { memory, llm: g.__mindmateLlm, config: rt.config };
+}

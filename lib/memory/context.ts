@@ -1,0 +1,44 @@
+import type { Redis } from "ioredis";
+import type { EmbeddingProvider } from "../embeddings";
+import type { VectorEngineName } from "../redis/probe";
+import type { VectorEngine, VectorEncoding } from "./engines/types";
+import type { Journal } from "./journal";
+import type { MemoryKeys } from "./keys";
+
+export type MemoryOp = "append" | "history" | "recall" | "embed" | "forget" | "export";
+
+export interface CreateMemoryOptions {
+  redis: Redis;
+  prefix: string;
+  engine: VectorEngineName;
+  embedder: EmbeddingProvider;
+  historyMax: number;
+  ttlDays: number;
+  /** 0 = long-term memories never expire. */
+  longTermTtlDays: number;
+  maxMessageChars: number;
+  encoding: VectorEncoding;
+  algorithm: "HNSW" | "FLAT";
+  journal?: { file?: string; max: number };
+  metrics?: { observe(op: MemoryOp, ms: number): void };
+}
+
+/** What the facade's parts share (internal to lib/memory). */
+export interface MemoryContext {
+  opts: CreateMemoryOptions;
+  redis: Redis;
+  keys: MemoryKeys;
+  engine: VectorEngine;
+  embedder: EmbeddingProvider;
+  journal: Journal;
+  /** History and settings TTL, seconds. */
+  ttlSeconds: number;
+  /** Users-index entries older than this (ms) are pruned; 0 = never (long-term memory never expires). */
+  usersRetentionMs: number;
+  observe(op: MemoryOp, started: number): void;
+}
+
+/** Seconds the `applied:<id>` replay guard lives (7 days: longer than any sane outage). */
+export const APPLIED_TTL_SECONDS = 604800;
+/** Telegram retries an update for at most a day. */
+export const UPDATE_DEDUP_SECONDS = 86400;

@@ -1,0 +1,65 @@
+import type { Redis } from "ioredis";
+import type { EngineContext, EngineHit, EngineQuery, MemoryRecord } from "./types";
+
+/** Shared bits of the engines: a copy of the query as a unit vector, top-k, key scans. */
+
+export function unit(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  const n = Math.sqrt(s) || 1;
+  const out = new Float32Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i]! / n;
+  return out;
+}
+
+/** Best `k` of scored items, score descending, id ascending on ties (a stable, testable order). */
+export function topK<T extends { score: number; id: string }>(items: T[], k: number): T[] {
+  items.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return items.slice(0, Math.max(0, k));
+}
+
+/** How many candidates to ask an index for so `k` remain after dropping excluded ids. */
+export function wanted(q: EngineQuery): number {
+  return q.k + (q.excludeIds?.size ?? 0);
+}
+
+export function dropExcluded(hits: EngineHit[], q: EngineQuery): EngineHit[] {
+  const ex = q.excludeIds;
+  return (ex && ex.size ? hits.filter((h) => !ex.has(h.record.id)) : hits).slice(0, q.k);
+}
+
+/** Newest first, id descending on equal timestamps (ids are time-sortable). */
+export function newestFirst(a: Pick<MemoryRecord, "ts" | "id">, b: Pick<MemoryRecord, "ts" | "id">): number {
+  return b.ts - a.ts || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+const GLOB = /[*?[\]\\]/g;
+
+/** Every key under the memory namespace (SCAN, never KEYS), deleted in batches. Returns the count. */
+export async function deleteNamespace(ctx: EngineContext): Promise<number> {
+  return deleteMatching(ctx.redis, ctx.keys.memoryNamespace().replace(GLOB, "\\$&") + "*");
+}
+
+export async function deleteMatching(redis: Redis, pattern: string): Promise<number> {
+  let cursor = "0";
+  let n = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    cursor = next;
+    if (keys.length) n += await redis.unlink(...keys);
+  } while (cursor !== "0");
+  return n;
+}
+
+/** The SET of user ids that have memories (scan / vector-set global search and counts). */
+export function usersKey(ctx: EngineContext): string {
+  return ctx.keys.memoryGlobal("users");
+}
+
+export async function memoryUsers(ctx: EngineContext): Promise<number[]> {
+  return (await ctx.redis.smembers(usersKey(ctx))).map(Number).filter(Number.isSafeInteger);
+}
+
+export function assertUserId(userId: number): void {
+  if (!Number.isSafeInteger(userId)) throw new TypeError(`user id must be a safe integer, got ${userId}`);
+}

@@ -1,0 +1,188 @@
+import { AppError } from "../errors";
+import { logger } from "../log";
+import { getRuntime } from "../runtime";
+import type { CreateMemoryOptions, MemoryContext } from "./context";
+import { createEngine } from "./engines";
+import { getHistory } from "./history";
+import { assertUserId } from "./ids";
+import { Journal } from "./journal";
+import { memoryKeys } from "./keys";
+import { clearUser } from "./ops/clear";
+import { exportUser } from "./ops/export";
+import { forgetUser } from "./ops/forget";
+import { importUser } from "./ops/import";
+import { recall } from "./recall";
+import { withRedis } from "./redis-errors";
+import { replayJournal } from "./replay";
+import { getSettings, updateSettings } from "./settings";
+import { appendMessage, listMemories, markUpdateProcessed, stats } from "./store";
+import type { Memory } from "./types";
+import { listUsers } from "./users";
+
+export type { CreateMemoryOptions, MemoryOp } from "./context";
+export type * from "./types";
+
+const log = logger("memory");
+const DAY_MS = 86_400_000;
+/** While writes wait in the journal and Redis looks up, replay is retried this often. */
+const REPLAY_RETRY_MS = 2000;
+
+/** The shared parts without the facade (scripts such as memory:reindex use them directly). */
+export function createMemoryContext(opts: CreateMemoryOptions): MemoryContext {
+  const keys = memoryKeys(opts.prefix);
+  const engine = createEngine(opts.engine, {
+    redis: opts.redis,
+    keys,
+    dims: opts.embedder.dims,
+    embedderId: opts.embedder.id,
+    encoding: opts.encoding,
+    algorithm: opts.algorithm,
+    ttlSeconds: opts.longTermTtlDays * 86400,
+  });
+  return {
+    opts,
+    redis: opts.redis,
+    keys,
+    engine,
+    embedder: opts.embedder,
+    journal: new Journal(opts.journal?.max ?? 10_000, opts.journal?.file),
+    ttlSeconds: opts.ttlDays * 86400,
+    // A user stays listed while any of their data can still exist.
+    usersRetentionMs: opts.longTermTtlDays === 0 ? 0 : Math.max(opts.ttlDays, opts.longTermTtlDays) * DAY_MS,
+    observe(op, started) {
+      opts.metrics?.observe(op, performance.now() - started);
+    },
+  };
+}
+
+/**
+ * The memory facade (contract and docs: types.ts, README.md). Writes that cannot reach Redis
+ * go to the journal and are replayed, in order and idempotently, when the client is ready again.
+ */
+export function createMemory(opts: CreateMemoryOptions): Memory & { importUser(data: unknown, o?: { replace?: boolean }): Promise<void>; close(): void } {
+  const ctx = createMemoryContext(opts);
+  let degraded = ctx.journal.pending > 0;
+  let replaying: Promise<void> | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  function scheduleReplay(delayMs = 0): void {
+    if (retryTimer || ctx.journal.pending === 0) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void replay();
+    }, delayMs);
+    retryTimer.unref();
+  }
+
+  function replay(): Promise<void> {
+    replaying ??= replayJournal(ctx)
+      .then((empty) => {
+        if (empty && ctx.journal.pending === 0) {
+          if (degraded) log.info("journal drained: memory back to normal");
+          degraded = false;
+        }
+      })
+      .finally(() => {
+        replaying = undefined;
+        if (ctx.journal.pending > 0) scheduleReplay(opts.redis.status === "ready" ? REPLAY_RETRY_MS : REPLAY_RETRY_MS * 5);
+      });
+    return replaying;
+  }
+
+  const onReady = () => void replay();
+  opts.redis.on("ready", onReady);
+
+  function journaled(): void {
+    if (!degraded) log.warn("Redis unreachable: writes go to the journal until it is back");
+    degraded = true;
+    scheduleReplay(opts.redis.status === "ready" ? 0 : REPLAY_RETRY_MS);
+  }
+
+  const memory = {
+    engine: opts.engine,
+    embedderId: opts.embedder.id,
+    async init() {
+      await withRedis("prepare the vector index", () => ctx.engine.ensureIndex());
+      if (ctx.journal.pending > 0) void replay();
+    },
+    appendMessage: (input) => appendMessage(ctx, input, journaled),
+    getHistory: (userId, limit, o) => {
+      const started = performance.now();
+      return getHistory(ctx, userId, limit, o).finally(() => ctx.observe("history", started));
+    },
+    recall: (q) => recall(ctx, q),
+    listMemories: (userId, o) => listMemories(ctx, userId, o),
+    getSettings: (userId) => getSettings(ctx, userId),
+    updateSettings: (userId, patch) => updateSettings(ctx, userId, patch, journaled),
+    listUsers: (o) => listUsers(ctx, o),
+    markUpdateProcessed: (updateId) => markUpdateProcessed(ctx, updateId),
+    clear: (userId) => clearUser(ctx, userId),
+    async forget(userId) {
+      const started = performance.now();
+      assertUserId(userId);
+      ctx.journal.removeUser(userId);
+      await replaying; // a batch in flight may hold this user's writes: let it land, then delete
+      await forgetUser(ctx, userId);
+      ctx.observe("forget", started);
+    },
+    async exportUser(userId, o) {
+      const started = performance.now();
+      const out = await exportUser(ctx, userId, o);
+      ctx.observe("export", started);
+      return out;
+    },
+    async importUser(data: unknown, o?: { replace?: boolean }) {
+      await importUser(ctx, data, o);
+    },
+    stats: () => stats(ctx, { degraded: degraded || ctx.journal.pending > 0, pending: ctx.journal.pending }),
+    journalState: () => ({ degraded: degraded || ctx.journal.pending > 0, pending: ctx.journal.pending }),
+    /** Stops listening to the client (tests, scripts); the client itself is the caller's. */
+    close() {
+      opts.redis.off("ready", onReady);
+      if (retryTimer) clearTimeout(retryTimer);
+    },
+  } satisfies Memory & Record<string, unknown>;
+  return memory;
+}
+
+const globalForMemory = globalThis as unknown as { __mindmateMemory?: Promise<Memory>; __mindmateMemoryReady?: Memory };
+
+/**
+ * The app's memory facade: engine from the runtime's probe, config and embedder from the
+ * runtime; initialised once (a failed start is retried on the next call).
+ */
+export function getMemory(): Promise<Memory> {
+  globalForMemory.__mindmateMemory ??= (async () => {
+    const rt = getRuntime();
+    const { engine } = await rt.probe();
+    const c = rt.config;
+    const { recordLatency, METRIC_OPS } = await import("../metrics");
+    const tracked = new Set<string>(METRIC_OPS);
+    const memory = createMemory({
+      redis: rt.redis,
+      prefix: c.redis.prefix,
+      engine,
+      embedder: rt.embedder,
+      historyMax: c.memory.historyMax,
+      ttlDays: c.memory.ttlDays,
+      longTermTtlDays: c.memory.longTermTtlDays,
+      maxMessageChars: c.memory.maxMessageChars,
+      encoding: c.vector.encoding,
+      algorithm: c.vector.algorithm,
+      journal: { file: c.memory.journalFile, max: c.memory.journalMax },
+      metrics: { observe: (op, ms) => tracked.has(op) && recordLatency(op as never, ms) },
+    });
+    await memory.init();
+    globalForMemory.__mindmateMemoryReady = memory;
+    return memory;
+  })().catch((e: unknown) => {
+    globalForMemory.__mindmateMemory = undefined;
+    throw e instanceof AppError ? e : new AppError("internal:memory", `Memory could not start: ${(e as Error).message}`, { cause: e });
+  });
+  return globalForMemory.__mindmateMemory;
+}
+
+/** Journal state of the app's facade if it was created (health page); never creates it. */
+export function memoryJournalState(): { degraded: boolean; pending: number } | undefined {
+  return globalForMemory.__mindmateMemoryReady?.journalState();
+}

@@ -1,0 +1,43 @@
+import { AppError } from "../errors";
+
+/** Reply errors that mean "not now" rather than "wrong command" (restart, failover). */
+const TRANSIENT_REPLY = /^(LOADING|MASTERDOWN|BUSY|TRYAGAIN|CLUSTERDOWN|READONLY)\b/;
+const CONNECTION_MESSAGE =
+  /Connection is closed|Command timed out|Stream isn't writeable|connect ETIMEDOUT|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up|Reached the max retries/i;
+
+/**
+ * True when the error says Redis could not be reached or did not answer in time (the write
+ * may or may not have happened), as opposed to Redis refusing a command.
+ */
+export function isUnavailable(e: unknown): boolean {
+  if (!(e instanceof Error) || e instanceof AppError) return false;
+  if (e.name === "ReplyError") return TRANSIENT_REPLY.test(e.message);
+  if (e.name === "MaxRetriesPerRequestError") return true;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return true;
+  return CONNECTION_MESSAGE.test(e.message);
+}
+
+/** Any failure of a Redis call as a typed AppError; AppErrors (engine config checks) pass through. */
+export function redisError(e: unknown, action: string): AppError {
+  if (e instanceof AppError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  if (isUnavailable(e)) {
+    return new AppError("unavailable:redis", `Redis is unreachable, could not ${action}: ${message}`, { cause: e });
+  }
+  return new AppError("internal:redis", `Redis refused to ${action}: ${message}`, { cause: e });
+}
+
+/** Runs one Redis call and converts its failure. */
+export async function withRedis<T>(action: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw redisError(e, action);
+  }
+}
+
+/** The first error inside a MULTI/pipeline result, if any. */
+export function firstExecError(results: [Error | null, unknown][] | null): Error | undefined {
+  return results?.find(([err]) => err)?.[0] ?? undefined;
+}

@@ -1,0 +1,191 @@
+/**
+ * npm run bench:load -- --users N --messages M [--llm-ms 200] [--restart-redis-at SECONDS] [--json FILE]
+ *
+ * Load through the real webhook: the production build (standalone server, built if missing),
+ * a private Redis 7 with AOF on, the fake Telegram Bot API and a fake OpenAI answering after a
+ * fixed --llm-ms. N simulated users each send M messages, waiting for each reply. With
+ * --restart-redis-at S the Redis server is killed (-9) S seconds into the load and started
+ * again --down-ms later (default 2000; AOF replays).
+ * Afterwards every accepted message is checked in Redis through the memory facade.
+ * Writes bench/results/<date>-<sha>-load.{md,json}.
+ */
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { startFakeOpenAI } from "@/tests/fakes/openai-api";
+import { startFakeTelegram } from "@/tests/fakes/telegram-api";
+import { startApp } from "../bench/load/app";
+import { runUsers } from "../bench/load/users";
+import { verifyLoad } from "../bench/load/verify";
+import { freePort, startOwnedServer } from "../bench/lib/redis-process";
+import { Report, reportMeta } from "../bench/lib/report";
+import { parseExports } from "../bench/lib/servers";
+import { fmtInt, fmtMs, summarize } from "../bench/lib/stats";
+
+const { values: args } = parseArgs({
+  options: {
+    users: { type: "string", default: "100" },
+    messages: { type: "string", default: "5" },
+    "llm-ms": { type: "string", default: "200" },
+    "restart-redis-at": { type: "string" },
+    "down-ms": { type: "string", default: "2000" },
+    "log-level": { type: "string", default: "warn" },
+    json: { type: "string" },
+  },
+});
+const N = Number(args.users);
+const M = Number(args.messages);
+const LLM_MS = Number(args["llm-ms"]);
+const RESTART_AT = args["restart-redis-at"] === undefined ? undefined : Number(args["restart-redis-at"]);
+const DOWN_MS = Number(args["down-ms"]);
+const log = (m: string) => console.error(`[bench:load] ${m}`);
+
+function serverBinDir(): string {
+  if (process.env.MM_SERVER_BIN_DIR) return process.env.MM_SERVER_BIN_DIR;
+  log("installing/starting the test servers for their binaries (scripts/test-servers.sh start)");
+  const out = execFileSync("bash", ["scripts/test-servers.sh", "start"], { stdio: ["ignore", "pipe", "inherit"] }).toString();
+  const dir = parseExports(out).MM_SERVER_BIN_DIR;
+  if (!dir) throw new Error("scripts/test-servers.sh did not print MM_SERVER_BIN_DIR");
+  return dir;
+}
+
+function modelDir(): string {
+  if (process.env.EMBEDDING_MODEL_DIR) return process.env.EMBEDDING_MODEL_DIR;
+  log("fetching the model (scripts/model/fetch-test-model.sh)");
+  return execFileSync("bash", ["scripts/model/fetch-test-model.sh"], { stdio: ["ignore", "pipe", "inherit"] }).toString().trim().split("\n").at(-1)!;
+}
+
+async function main() {
+  if (!(N > 0 && M > 0 && LLM_MS >= 0)) throw new Error("usage: --users N --messages M [--llm-ms 200] [--restart-redis-at SECONDS]");
+  const command = `npm run bench:load -- ${process.argv.slice(2).join(" ")}`;
+  const report = new Report(reportMeta(`MindMate load: ${fmtInt(N)} users × ${M} messages${RESTART_AT !== undefined ? `, Redis killed (-9) at ${RESTART_AT} s and restarted ${DOWN_MS} ms later` : ""}`, command));
+  const binDir = serverBinDir();
+  const redisBin = path.join(binDir, "redis7-server");
+  if (!existsSync(redisBin)) throw new Error(`${redisBin} missing: run scripts/test-servers.sh start`);
+
+  const redis = await startOwnedServer(redisBin, { appendonly: true, label: "load-redis7" });
+  log(`Redis 7 with AOF on ${redis.url} (data ${redis.dir})`);
+  const fakeTg = await startFakeTelegram();
+  const fakeAi = await startFakeOpenAI();
+  fakeAi.latencyMs = LLM_MS;
+  const secret = randomBytes(16).toString("hex");
+  const prefix = `load:${randomBytes(3).toString("hex")}:`;
+  const historyMax = Math.max(100, 2 * M + 10);
+  const port = await freePort();
+  const logFile = path.join(os.tmpdir(), `mindmate-load-app-${port}.log`);
+  log(`starting the production app on :${port} (log ${logFile}); builds first if the build is missing or stale`);
+  const app = await startApp({
+    port,
+    logFile,
+    onLog: log,
+    env: {
+      ...process.env,
+      REDIS_URL: redis.url, REDIS_PREFIX: prefix, TELEGRAM_BOT_TOKEN: fakeTg.token, TELEGRAM_WEBHOOK_SECRET: secret,
+      TELEGRAM_API_ROOT: fakeTg.apiRoot, BOT_MODE: "webhook", OPENAI_API_KEY: "sk-load-test", OPENAI_BASE_URL: fakeAi.baseURL,
+      EMBEDDING_MODEL_DIR: modelDir(), RATE_LIMIT_PER_MINUTE: "0", HISTORY_MAX: String(historyMax),
+      ADMIN_PASSWORD: randomBytes(12).toString("hex"), SESSION_SECRET: randomBytes(32).toString("hex"),
+      LOG_LEVEL: args["log-level"], JOURNAL_FILE: path.join(redis.dir, "journal.ndjson"),
+    },
+  });
+  let fault: { killedAtS: number; downMs: number } | undefined;
+  let keepData = false;
+  let faultTimer: NodeJS.Timeout | undefined;
+  try {
+    // One warm-up conversation (route compilation, bot info, JIT) outside the measurement.
+    await runUsers({ appUrl: app.url, secret, fake: fakeTg, users: 1, messages: 1, firstUserId: 900_000_000, replyTimeoutMs: 60_000, startJitterMs: 0 });
+    fakeTg.calls.length = 0;
+
+    const loadStart = Date.now();
+    if (RESTART_AT !== undefined) {
+      faultTimer = setTimeout(() => {
+        const t0 = Date.now();
+        log(`kill -9 Redis at ${((t0 - loadStart) / 1000).toFixed(1)} s`);
+        void redis.kill9().then(() => new Promise((r) => setTimeout(r, DOWN_MS))).then(() => redis.restart()).then(() => {
+          fault = { killedAtS: (t0 - loadStart) / 1000, downMs: Date.now() - t0 };
+          log(`Redis back after ${fault.downMs} ms (AOF replayed)`);
+        });
+      }, RESTART_AT * 1000);
+    }
+    let lastLog = 0;
+    const res = await runUsers({
+      appUrl: app.url, secret, fake: fakeTg, users: N, messages: M, firstUserId: 100_000_000,
+      replyTimeoutMs: 180_000, startJitterMs: Math.min(1000, N),
+      onProgress: (done, total) => {
+        if (Date.now() - lastLog > 5000) {
+          lastLog = Date.now();
+          log(`${done}/${total} replies`);
+        }
+      },
+    });
+    clearTimeout(faultTimer);
+    log(`load done in ${(res.wallMs / 1000).toFixed(1)} s; verifying through the memory facade`);
+    const check = await verifyLoad({ redisUrl: redis.url, prefix, sent: res.sent, replies: res.replies, historyLimit: historyMax });
+
+    const accepted = res.sent.filter((s) => s.accepted);
+    const webhook = summarize(accepted.map((s) => s.webhookMs!));
+    const e2e = summarize(accepted.filter((s) => s.replyAt !== undefined).map((s) => s.replyAt! - s.sentAt - LLM_MS));
+    const replied = accepted.filter((s) => s.replyAt !== undefined).length;
+    const failedAttempts = res.sent.reduce((n, s) => n + s.failedAttempts, 0);
+    const neverAccepted = res.sent.filter((s) => !s.accepted).length;
+    const unsent = N * M - res.sent.length;
+    const data = { users: N, messages: M, llmMs: LLM_MS, fault, wallMs: res.wallMs, webhook, e2eMinusLlm: e2e, replied, failedAttempts, neverAccepted, unsent, check };
+    report.data.load = data;
+
+    const s = report.section("Result");
+    s.notes.push(
+      `Production build (standalone server), Redis 7 (private, AOF everysec), fake Telegram Bot API and fake OpenAI (fixed ${LLM_MS} ms before answering), real all-MiniLM-L6-v2 embeddings, all on one ${report.meta.machine.cores}-core machine. ` +
+        `Each user waits for the reply to a message before sending the next; updates carry the webhook secret.`,
+    );
+    s.tables.push({
+      table: {
+        headers: ["metric", "value"],
+        rows: [
+          ["users × messages", `${fmtInt(N)} × ${M} = ${fmtInt(N * M)}`],
+          ["wall time", `${(res.wallMs / 1000).toFixed(1)} s`],
+          ["throughput (replies/s)", (replied / (res.wallMs / 1000)).toFixed(1)],
+          ["webhook response p50 / p99 ms", `${fmtMs(webhook.p50)} / ${fmtMs(webhook.p99)}`],
+          ["reply time minus LLM p50 / p99 ms", `${fmtMs(e2e.p50)} / ${fmtMs(e2e.p99)}`],
+          ["webhook errors (non-2xx or refused, retried)", failedAttempts],
+          ["messages never accepted", neverAccepted],
+          ["messages not sent (user stopped after a missing reply)", unsent],
+          ["accepted (2xx)", check.accepted],
+          ["lost: not in history", check.lostHistory],
+          ["lost: no long-term memory", check.lostMemory],
+          ["stored more than once", check.duplicateStored],
+          ["duplicate replies", check.duplicateReplies],
+          ["missing replies", check.missingReplies],
+          ["out-of-order replies", check.outOfOrder],
+          ["replies without a message reference (errors)", check.unmatchedReplies],
+          ["users whose assistant history ≠ replies", check.assistantHistoryMismatch],
+          ...(fault ? [["Redis killed at / down for", `${fault.killedAtS.toFixed(1)} s / ${fmtInt(fault.downMs)} ms`] as (string | number)[]] : []),
+        ],
+      },
+    });
+    if (check.details.length) s.notes.push("Problems (first 20):\n\n" + check.details.map((d) => `- ${d}`).join("\n"));
+    s.notes.push(`App log: ${logFile}`);
+    const files = report.write(path.join(process.cwd(), "bench/results"), args.json, RESTART_AT === undefined ? "load" : "load-fault");
+    console.log(report.markdown());
+    log(`wrote ${files.md}`);
+    const bad = check.lostHistory + check.lostMemory + check.duplicateStored + check.duplicateReplies + check.missingReplies + check.outOfOrder + neverAccepted;
+    process.exitCode = bad > 0 || (RESTART_AT === undefined && failedAttempts > 0) ? 1 : 0;
+    keepData = bad > 0;
+    if (keepData) log(`problems found: Redis data kept in ${redis.dir} (prefix ${prefix}), app log ${logFile}`);
+  } finally {
+    clearTimeout(faultTimer);
+    await app.stop();
+    await fakeTg.close();
+    await fakeAi.close();
+    await redis.stop(keepData);
+  }
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

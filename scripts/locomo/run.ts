@@ -1,0 +1,145 @@
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { EmbeddingProvider } from "@/lib/embeddings";
+import { createMemory, createMemoryContext, type CreateMemoryOptions } from "@/lib/memory";
+import { deleteMatching } from "@/lib/memory/engines/common";
+import type { RecallMode } from "@/lib/memory/types";
+import type { VectorEngineName } from "@/lib/redis/probe";
+import type { LocomoConversation } from "./dataset";
+
+/**
+ * LoCoMo retrieval: every turn of a conversation becomes a memory of one user (ingested
+ * through the engine in batches of 32 embeddings, one pipeline per batch); every question with
+ * evidence is asked through the memory facade's recall() — the same dense/lexical/RRF code
+ * the bot uses. recall@k = |evidence ∩ top-k dia_ids| / |evidence|.
+ */
+
+export interface EvalOptions {
+  redis: Redis;
+  engine: VectorEngineName;
+  embedder: EmbeddingProvider;
+  encoding: CreateMemoryOptions["encoding"];
+  algorithm: CreateMemoryOptions["algorithm"];
+  conversations: LocomoConversation[];
+  modes: RecallMode[];
+  ks: number[];
+  /** Key prefix to write under (removed afterwards); default a unique `eval:locomo:<random>:`. */
+  prefix?: string;
+  /** Progress lines (stderr in the CLI). */
+  progress?: (line: string) => void;
+}
+
+export interface ModeResult {
+  n: number;
+  /** "recall@<k>" → mean recall. */
+  recall: Record<string, number>;
+  byCategory: Record<string, { n: number; recall: Record<string, number> }>;
+  query_p50_ms: number;
+  query_p95_ms: number;
+}
+
+export interface EvalResult {
+  engine: VectorEngineName;
+  model: string;
+  turns: number;
+  ingest_per_s: number;
+  modes: Partial<Record<RecallMode, ModeResult>>;
+}
+
+const BATCH = 32;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+export async function runLocomoEval(o: EvalOptions): Promise<EvalResult> {
+  const prefix = o.prefix ?? `eval:locomo:${randomUUID().slice(0, 8)}:`;
+  const opts: CreateMemoryOptions = {
+    redis: o.redis, prefix, engine: o.engine, embedder: o.embedder, historyMax: 100, ttlDays: 1,
+    longTermTtlDays: 0, maxMessageChars: 16000, encoding: o.encoding, algorithm: o.algorithm,
+  };
+  const memory = createMemory(opts);
+  const { engine } = createMemoryContext(opts);
+  const log = o.progress ?? (() => undefined);
+  try {
+    await memory.init();
+    // ---- ingest ----
+    let turns = 0;
+    const ingestStarted = performance.now();
+    for (const [ci, conv] of o.conversations.entries()) {
+      const userId = ci + 1;
+      for (let i = 0; i < conv.turns.length; i += BATCH) {
+        const batch = conv.turns.slice(i, i + BATCH);
+        const vectors = await o.embedder.embed(batch.map((t) => t.content));
+        const p = o.redis.pipeline();
+        batch.forEach((t, j) => engine.write(p, { id: `${t.ts.toString(36)}-${t.diaId}`, userId, role: "user", content: t.content, ts: t.ts, meta: { dia_id: t.diaId } }, vectors[j]!));
+        const failed = ((await p.exec()) ?? []).find(([e]) => e);
+        if (failed) throw failed[0];
+      }
+      turns += conv.turns.length;
+      log(`ingested ${conv.name}: ${conv.turns.length} turns`);
+    }
+    const ingestPerS = turns / ((performance.now() - ingestStarted) / 1000);
+
+    // ---- questions ----
+    const maxK = Math.max(...o.ks);
+    const result: EvalResult = { engine: o.engine, model: o.embedder.id, turns, ingest_per_s: Math.round(ingestPerS * 10) / 10, modes: {} };
+    for (const mode of o.modes) {
+      const sums: Record<string, number> = {};
+      const cats: Record<string, { n: number; sums: Record<string, number> }> = {};
+      const latencies: number[] = [];
+      let n = 0;
+      for (const [ci, conv] of o.conversations.entries()) {
+        for (const q of conv.questions) {
+          const started = performance.now();
+          const { hits } = await memory.recall({ userId: ci + 1, query: q.question, k: maxK, mode });
+          latencies.push(performance.now() - started);
+          const ranked = hits.map((h) => h.meta?.dia_id ?? "");
+          const cat = (cats[String(q.category)] ??= { n: 0, sums: {} });
+          n += 1;
+          cat.n += 1;
+          for (const k of o.ks) {
+            const top = new Set(ranked.slice(0, k));
+            const r = q.evidence.filter((e) => top.has(e)).length / q.evidence.length;
+            sums[`recall@${k}`] = (sums[`recall@${k}`] ?? 0) + r;
+            cat.sums[`recall@${k}`] = (cat.sums[`recall@${k}`] ?? 0) + r;
+          }
+        }
+      }
+      latencies.sort((a, b) => a - b);
+      const mean = (s: Record<string, number>, count: number) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Math.round((v / Math.max(1, count)) * 1000) / 1000]));
+      result.modes[mode] = {
+        n,
+        recall: mean(sums, n),
+        byCategory: Object.fromEntries(Object.entries(cats).sort().map(([c, v]) => [c, { n: v.n, recall: mean(v.sums, v.n) }])),
+        query_p50_ms: Math.round(percentile(latencies, 0.5) * 100) / 100,
+        query_p95_ms: Math.round(percentile(latencies, 0.95) * 100) / 100,
+      };
+      log(`${mode}: ${JSON.stringify(result.modes[mode]!.recall)}`);
+    }
+    return result;
+  } finally {
+    await engine.dropAll().catch(() => undefined);
+    await deleteMatching(o.redis, `${prefix}*`);
+    memory.close();
+  }
+}
+
+/** The printed table: one row per mode (overall) and per mode × category. */
+export function formatTable(r: EvalResult, ks: number[]): string {
+  const head = ["mode", "category", "n", ...ks.map((k) => `R@${k}`), "p50 ms", "p95 ms"];
+  const rows: string[][] = [];
+  for (const [mode, m] of Object.entries(r.modes)) {
+    rows.push([mode, "all", String(m.n), ...ks.map((k) => m.recall[`recall@${k}`]!.toFixed(3)), m.query_p50_ms.toFixed(1), m.query_p95_ms.toFixed(1)]);
+    for (const [c, v] of Object.entries(m.byCategory)) rows.push(["", `cat ${c}`, String(v.n), ...ks.map((k) => v.recall[`recall@${k}`]!.toFixed(3)), "", ""]);
+  }
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  return [
+    `LoCoMo retrieval — engine ${r.engine}, model ${r.model}, ${r.turns} turns, ingest ${r.ingest_per_s}/s`,
+    line(head),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map(line),
+  ].join("\n");
+}
