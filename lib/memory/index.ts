@@ -12,7 +12,7 @@ import { exportUser } from "./ops/export";
 import { forgetUser } from "./ops/forget";
 import { importUser } from "./ops/import";
 import { recall } from "./recall";
-import { withRedis } from "./redis-errors";
+import { redisError, withRedis } from "./redis-errors";
 import { replayJournal } from "./replay";
 import { getSettings, updateSettings } from "./settings";
 import { appendMessage, listMemories, markUpdateProcessed, stats } from "./store";
@@ -177,7 +177,8 @@ export function getMemory(): Promise<Memory> {
     return memory;
   })().catch((e: unknown) => {
     globalForMemory.__mindmateMemory = undefined;
-    throw e instanceof AppError ? e : new AppError("internal:memory", `Memory could not start: ${(e as Error).message}`, { cause: e });
+    // Redis dropping during start-up is "unavailable" (503, retried), not an internal bug.
+    throw e instanceof AppError ? e : redisError(e, "start the memory layer");
   });
   return globalForMemory.__mindmateMemory;
 }

@@ -62,7 +62,7 @@ export async function appendMessage(ctx: MemoryContext, input: AppendInput, jour
   }
 
   const profile = a.profile && Object.fromEntries(Object.entries(a.profile).filter(([, v]) => v !== undefined).map(([k, v]) => [k, cleanText(v!, 256).text]));
-  const write: PendingAppend = { kind: "append", id, userId: input.userId, message, profile, usage: a.usage, meta: a.meta, vector, activityMs: Date.now() };
+  const write: PendingAppend = { kind: "append", id, userId: input.userId, message, profile, usage: a.usage, meta: a.meta, vector, activityMs: a.at ? a.at.getTime() : Date.now() };
 
   if (ctx.journal.pending > 0 || DOWN_STATES.has(ctx.redis.status)) {
     ctx.journal.push(write); // behind what is already waiting, so order is kept
