@@ -13,10 +13,10 @@ export interface RunningApp {
  * first when missing or older than the sources (the same build the deploy test and Playwright
  * use). `env` is the server's whole environment (the caller decides what it inherits).
  */
-export async function startApp(opts: { port: number; env: NodeJS.ProcessEnv; logFile: string; onLog?: (m: string) => void }): Promise<RunningApp> {
+export async function startApp(opts: { port: number; env: NodeJS.ProcessEnv; logFile: string; onLog?: (m: string) => void; nodeArgs?: string[] }): Promise<RunningApp> {
   const { serverJs } = ensureStandaloneBuild(opts.onLog);
   const log = openSync(opts.logFile, "a");
-  const child: ChildProcess = spawn(process.execPath, [serverJs], {
+  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), serverJs], {
     env: { ...opts.env, PORT: String(opts.port), HOSTNAME: "127.0.0.1", NODE_ENV: "production" },
     stdio: ["ignore", log, log],
   });

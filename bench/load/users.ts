@@ -39,6 +39,8 @@ export interface LoadOptions {
   replyTimeoutMs: number;
   /** Spread of the users' first messages, so they do not all start in the same millisecond. */
   startJitterMs: number;
+  /** Webhook requests in flight at once: Telegram's setWebhook max_connections (default 40). */
+  maxConnections: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -112,26 +114,52 @@ class ReplyRouter {
   }
 }
 
-export async function runUsers(o: LoadOptions): Promise<{ sent: SentMessage[]; replies: ObservedReply[]; wallMs: number }> {
+/** A counting semaphore: Telegram delivers at most max_connections updates at a time. */
+function limiter(max: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= max) await new Promise<void>((r) => waiting.push(r));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+export async function runUsers(o: LoadOptions): Promise<{ sent: SentMessage[]; replies: ObservedReply[]; wallMs: number; errors: Record<string, number> }> {
   let nextUpdateId = 1_000_000 + Math.floor(Math.random() * 1_000_000);
   const router = new ReplyRouter(o.fake, (chat) => chat >= o.firstUserId && chat < o.firstUserId + o.users);
   const sent: SentMessage[] = [];
   const total = o.users * o.messages;
   let done = 0;
+  const errors: Record<string, number> = {};
+  const slot = limiter(o.maxConnections);
 
-  async function post(body: string): Promise<{ ok: boolean; ms: number }> {
-    const t0 = performance.now();
-    try {
-      const res = await fetch(`${o.appUrl}/api/telegram`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": o.secret },
-        body,
-      });
-      await res.arrayBuffer();
-      return { ok: res.status >= 200 && res.status < 300, ms: performance.now() - t0 };
-    } catch {
-      return { ok: false, ms: performance.now() - t0 };
-    }
+  /** One delivery; latency is measured from when the request is sent, as Telegram would see it. */
+  function post(body: string): Promise<{ ok: boolean; ms: number }> {
+    return slot(async () => {
+      const t0 = performance.now();
+      try {
+        const res = await fetch(`${o.appUrl}/api/telegram`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": o.secret },
+          body,
+        });
+        await res.arrayBuffer();
+        const ok = res.status >= 200 && res.status < 300;
+        if (!ok) errors[`HTTP ${res.status}`] = (errors[`HTTP ${res.status}`] ?? 0) + 1;
+        return { ok, ms: performance.now() - t0 };
+      } catch (e) {
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        const kind = cause?.code ?? cause?.message ?? (e as Error).message;
+        errors[kind] = (errors[kind] ?? 0) + 1;
+        return { ok: false, ms: performance.now() - t0 };
+      }
+    });
   }
 
   async function user(index: number): Promise<void> {
@@ -166,5 +194,5 @@ export async function runUsers(o: LoadOptions): Promise<{ sent: SentMessage[]; r
   // Late replies (after a timeout) and duplicates still count: give stragglers a moment.
   await new Promise((res) => setTimeout(res, 2000));
   router.stop();
-  return { sent, replies: router.replies, wallMs };
+  return { sent, replies: router.replies, wallMs, errors };
 }

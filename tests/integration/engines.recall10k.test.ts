@@ -23,11 +23,17 @@ const targets: { label: string; server: TestServer["name"]; engine: VectorEngine
   { label: "vectorset", server: "redis8", engine: "vectorset" },
 ];
 
-const rand = prng(2024);
-const gen = embeddingLike(rand, DIMS);
-const items = gen.vectors(N).map((vector, i) => ({ id: `r${i}`, vector }));
-const queries = Array.from({ length: QUERIES }, () => gen.sample(rand));
-const truth = queries.map((q) => exactTopK(q, items, 10).map((x) => x.id));
+/** Built on first use (and once for both engines), so a skipped run costs nothing. */
+let data: { items: { id: string; vector: Float32Array }[]; queries: Float32Array[]; truth: string[][] } | undefined;
+function dataset() {
+  if (data) return data;
+  const rand = prng(2024);
+  const gen = embeddingLike(rand, DIMS);
+  const items = gen.vectors(N).map((vector, i) => ({ id: `r${i}`, vector }));
+  const queries = Array.from({ length: QUERIES }, () => gen.sample(rand));
+  data = { items, queries, truth: queries.map((q) => exactTopK(q, items, 10).map((x) => x.id)) };
+  return data;
+}
 
 for (const t of targets) {
   const server = serverByName(t.server);
@@ -42,6 +48,7 @@ for (const t of targets) {
     });
 
     it("reaches recall@10 ≥ 0.95 against the exact cosine ranking", async () => {
+      const { items, queries, truth } = dataset();
       redis = createRedisClient({ url: server!.url, commandTimeoutMs: 120_000 });
       const engine = createEngine(t.engine, { redis, keys: memoryKeys(prefix), dims: DIMS, embedderId: "test", encoding: "float32", algorithm: "HNSW", ttlSeconds: 0 });
       await engine.ensureIndex();

@@ -29,7 +29,7 @@ export function createScanEngine(ctx: EngineContext): VectorEngine {
     return users.map((u, i) => [u, (res[i]?.[1] as Record<string, Buffer> | null) ?? {}]);
   }
 
-  return {
+  const engine: VectorEngine = {
     name: "scan",
     async ensureIndex() {
       await checkAndWriteMeta("scan", ctx);
@@ -101,11 +101,12 @@ export function createScanEngine(ctx: EngineContext): VectorEngine {
 
     async info() {
       const users = await memoryUsers(ctx);
-      return { engine: "scan", exact: true, encoding: ctx.encoding, dims: ctx.dims, users: users.length, memories: await this.count() };
+      return { engine: "scan", exact: true, encoding: ctx.encoding, dims: ctx.dims, users: users.length, memories: await engine.count() };
     },
 
     async dropAll() {
       await deleteNamespace(ctx);
     },
   };
+  return engine;
 }

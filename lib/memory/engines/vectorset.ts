@@ -61,7 +61,7 @@ export function createVectorSetEngine(ctx: EngineContext): VectorEngine {
     return users.map((u, i) => [u, (res[i]?.[1] as Record<string, Buffer> | null) ?? {}]);
   }
 
-  return {
+  const engine: VectorEngine = {
     name: "vectorset",
 
     async ensureIndex() {
@@ -142,11 +142,12 @@ export function createVectorSetEngine(ctx: EngineContext): VectorEngine {
 
     async info() {
       const users = await memoryUsers(ctx);
-      return { engine: "vectorset", layout: "one vector set per user", quantization: QUANT[ctx.encoding], dims: ctx.dims, users: users.length, memories: await this.count() };
+      return { engine: "vectorset", layout: "one vector set per user", quantization: QUANT[ctx.encoding], dims: ctx.dims, users: users.length, memories: await engine.count() };
     },
 
     async dropAll() {
       await deleteNamespace(ctx);
     },
   };
+  return engine;
 }
