@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listenOnLoopback, type LoopbackServer } from "./loopback-server";
 
 /**
  * A fake OpenAI-compatible API on loopback: `/v1/chat/completions` (JSON, or SSE chunks ending
@@ -33,26 +33,19 @@ export class FakeOpenAI {
   maxConcurrent = 0;
   private inFlight = 0;
   private failures: Failure[] = [];
-  private server?: Server;
-  private sockets = new Set<Socket>();
+  private server?: LoopbackServer;
 
   get baseURL(): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/v1`;
+    return `http://127.0.0.1:${this.server!.port}/v1`;
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
-    this.server.on("connection", (s) => {
-      this.sockets.add(s);
-      s.on("close", () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.server = await listenOnLoopback((req, res) => void this.handle(req, res).catch(() => res.destroy()));
     return this;
   }
 
   async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+    await this.server?.close();
   }
 
   /** The next `times` chat completions fail this way. */

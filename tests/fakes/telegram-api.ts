@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listenOnLoopback, type LoopbackServer } from "./loopback-server";
 import type { UserFromGetMe } from "grammy/types";
 
 /**
@@ -47,8 +47,7 @@ export class FakeTelegram {
   readonly calls: RecordedCall[] = [];
   draftsSupported = true;
   webhook: Record<string, unknown> = {};
-  private server?: Server;
-  private sockets = new Set<Socket>();
+  private server?: LoopbackServer;
   private errors = new Map<string, InjectedError[]>();
   private nextMessageId = 100;
   private updates: Record<string, unknown>[] = [];
@@ -56,26 +55,19 @@ export class FakeTelegram {
   private listeners: (() => void)[] = [];
 
   get apiRoot(): string {
-    const port = (this.server!.address() as AddressInfo).port;
-    return `http://127.0.0.1:${port}`;
+    return `http://127.0.0.1:${this.server!.port}`;
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
+    this.server = await listenOnLoopback((req, res) => {
       this.handle(req, res).catch((e: unknown) => this.reply(res, 500, { ok: false, error_code: 500, description: `fake Telegram failed: ${String(e)}` }));
     });
-    this.server.on("connection", (s) => {
-      this.sockets.add(s);
-      s.on("close", () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
     return this;
   }
 
   async close(): Promise<void> {
     for (const p of this.pollers.splice(0)) p();
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+    await this.server?.close();
   }
 
   /** The next `times` calls of `method` (matching `when`) fail with this error. */
