@@ -28,7 +28,7 @@ type Loaded = {
 function checkModelDir(dir: string, model: string, dtype: "fp32" | "q8") {
   const root = path.join(dir, model);
   const onnx = dtype === "q8" ? "onnx/model_quantized.onnx" : "onnx/model.onnx";
-  const missing = ["config.json", "tokenizer.json", "tokenizer_config.json", onnx].filter((f) => !existsSync(/* turbopackIgnore: true */ path.join(root, f)));
+  const missing = ["config.json", "tokenizer.json", "tokenizer_config.json", onnx].filter((f) => !existsSync(path.join(/* turbopackIgnore: true */ root, f)));
   if (missing.length > 0) {
     throw new AppError(
       "config:embedding",
