@@ -63,6 +63,8 @@ function modelDir(): string | undefined {
 interface Target {
   name: string;
   url: string;
+  /** Starts the private instance just before it is measured. */
+  start?: () => Promise<OwnedServer>;
   owned?: OwnedServer;
 }
 
@@ -77,9 +79,7 @@ async function targets(): Promise<{ list: Target[]; mode: string }> {
       list.push(s);
       continue;
     }
-    const owned = await startOwnedServer(bin, { label: s.name });
-    log(`started a private ${s.name} on ${owned.url}`);
-    list.push({ name: s.name, url: owned.url, owned });
+    list.push({ name: s.name, url: "", start: () => startOwnedServer(bin, { label: s.name }) });
   }
   return { list, mode: "a private, empty instance of each server kind (persistence off), started for this run" };
 }
@@ -98,6 +98,11 @@ async function measureNaive(redis: Redis, prefix: string, ctx: BenchContext) {
 }
 
 async function benchServer(t: Target, ctx: BenchContext, embedder: EmbeddingProvider & { live: boolean }, hasModel: boolean): Promise<ServerResults> {
+  if (t.start) {
+    t.owned = await t.start();
+    t.url = t.owned.url;
+    log(`started a private ${t.name} on ${t.url}`);
+  }
   const label = await describeServer(t.url);
   log(`== ${t.name}: ${label} (${t.url})`);
   const redis = createRedisClient({ url: t.url, name: "mindmate-bench", commandTimeoutMs: 120_000 });

@@ -60,7 +60,7 @@ export async function startOwnedServer(binary: string, opts: { appendonly?: bool
   mkdirSync(dir, { recursive: true });
   const url = `redis://127.0.0.1:${port}`;
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--daemonize", "no",
-    "--appendonly", opts.appendonly ? "yes" : "no", "--appendfsync", "everysec", "--maxmemory-policy", "noeviction"];
+    "--appendonly", opts.appendonly ? "yes" : "no", "--appendfsync", opts.appendonly ? "always" : "everysec", "--maxmemory-policy", "noeviction"];
   let child: ChildProcess | undefined;
 
   const launch = async () => {

@@ -88,7 +88,14 @@ export async function measureStorage(ctx: BenchContext, o: StorageOptions): Prom
     ctx.log(`    ${scope} ${op}: c1 p50 ${c.c1.p50.toFixed(3)} p99 ${c.c1.p99.toFixed(3)} ms` + (c.c32 ? `, c32 ${Math.round(c.c32.opsPerSec)} ops/s` : ` (${c.skipped})`));
   }
 
-  async function measureOps(scope: string, memories: number, userOf: (i: number) => number, seed: number) {
+  async function measureOps(scope: string, memories: number, userOf: (i: number) => number, seed: number, withEmbedding?: () => Promise<void>) {
+    await measureCase(scope, memories, "history(50)", (i) => memory.getHistory(userOf(Math.max(0, i)), 50));
+    for (const mode of ["dense", "lexical", "hybrid"] as const) {
+      await measureCase(scope, memories, `recall ${mode} k=10`, (i) =>
+        memory.recall({ userId: userOf(Math.max(0, i)), query: qs[Math.abs(i) % qs.length]!, k: 10, mode, minScore: 0 }));
+    }
+    if (withEmbedding) await withEmbedding();
+    // Last: appends add memories, and the searches above must see exactly `memories`.
     const appendMsgs = conversation(sizes.iterations + 200, seed);
     bank.precompute(appendMsgs.map((m) => m.content));
     let k = 0;
@@ -96,11 +103,6 @@ export async function measureStorage(ctx: BenchContext, o: StorageOptions): Prom
       const m = appendMsgs[k++ % appendMsgs.length]!;
       return memory.appendMessage({ userId: userOf(k), role: m.role, content: m.content });
     });
-    await measureCase(scope, memories, "history(50)", (i) => memory.getHistory(userOf(Math.max(0, i)), 50));
-    for (const mode of ["dense", "lexical", "hybrid"] as const) {
-      await measureCase(scope, memories, `recall ${mode} k=10`, (i) =>
-        memory.recall({ userId: userOf(Math.max(0, i)), query: qs[Math.abs(i) % qs.length]!, k: 10, mode, minScore: 0 }));
-    }
   }
 
   try {
@@ -110,16 +112,16 @@ export async function measureStorage(ctx: BenchContext, o: StorageOptions): Prom
       ctx.log(`  ${o.engine}: loading ${scope}`);
       await bulkLoad(scope, size - loaded, () => USER, 1000 + size);
       loaded = size;
-      await measureOps(scope, size, () => USER, 2000 + size);
-      loaded = (await memory.listMemories(USER, { limit: 1 })).total; // the measured appends landed here too
-      if (o.hasLiveModel && (size === 10_000 || (ctx.quick && size === sizes.perUser.at(-1)))) {
+      const live = o.hasLiveModel && (size === 10_000 || (ctx.quick && size === sizes.perUser.at(-1)));
+      await measureOps(scope, size, () => USER, 2000 + size, live ? async () => {
         o.embedder.live = true;
         for (const mode of ["dense", "hybrid"] as const) {
           const result = await run((i) => memory.recall({ userId: USER, query: qs[Math.abs(i) % qs.length]!, k: 10, mode, minScore: 0 }), { iterations: Math.min(200, sizes.iterations), concurrency: 1, maxMs: sizes.caseMaxMs });
           out.withEmbedding.push({ scope, mode, result });
         }
         o.embedder.live = false;
-      }
+      } : undefined);
+      loaded = (await memory.listMemories(USER, { limit: 1 })).total; // the measured appends landed here too
       bank.clear();
       bank.precompute(qs);
     }

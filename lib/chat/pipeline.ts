@@ -2,6 +2,7 @@ import type { Config } from "../config";
 import { logger } from "../log";
 import type { HistoryMessage, Memory, MemoryHit, UserSettings } from "../memory/types";
 import { getMemory } from "../memory";
+import { retryWhileUnavailable } from "../memory/redis-errors";
 import { getRuntime } from "../runtime";
 import { createOpenAiLlm, type LlmClient } from "./llm";
 import { buildPrompt, selectWindow, type BuiltPrompt } from "./prompt";
@@ -11,6 +12,8 @@ import { tokenCounterFor, type TokenCounter } from "./tokens";
 export type { BuiltPrompt } from "./prompt";
 
 const log = logger("chat");
+/** Longest a turn waits for Redis to come back before answering with an apology. */
+const READ_WAIT_MS = 15_000;
 
 export interface TurnResult {
   reply: string;
@@ -91,7 +94,12 @@ export async function runTurn(deps: ChatDeps, input: TurnInput): Promise<TurnRes
   const { memory, llm, config } = deps;
   const userMessage = await memory.appendMessage({ userId: input.userId, role: "user", content: input.text, tgMessageId: input.tgMessageId, profile: input.profile });
   const full = input.privateContext !== false;
-  const [settings, history] = await Promise.all([memory.getSettings(input.userId), full ? memory.getHistory(input.userId, config.memory.historyMax) : ([] as HistoryMessage[])]);
+  // The user message is safe (stored or journaled); wait out a short Redis outage for the reads
+  // instead of answering with an error.
+  const [settings, history] = await retryWhileUnavailable(
+    () => Promise.all([memory.getSettings(input.userId), full ? memory.getHistory(input.userId, config.memory.historyMax) : ([] as HistoryMessage[])]),
+    { waitMs: READ_WAIT_MS },
+  );
   const model = modelFor(settings, config);
   const count = await tokenCounterFor(model);
   if (!history.some((m) => m.id === userMessage.id)) history.push(userMessage); // read-after-write on a lagging replica/journal

@@ -41,3 +41,22 @@ export async function withRedis<T>(action: string, fn: () => Promise<T>): Promis
 export function firstExecError(results: [Error | null, unknown][] | null): Error | undefined {
   return results?.find(([err]) => err)?.[0] ?? undefined;
 }
+
+/**
+ * Runs `fn`, waiting out a Redis outage (restart, failover) with capped backoff for up to
+ * `waitMs`, so work Telegram already got a 200 for is finished rather than dropped. Errors
+ * other than "unreachable" are thrown at once.
+ */
+export async function retryWhileUnavailable<T>(fn: () => Promise<T>, opts: { waitMs: number; onWait?: (e: unknown) => void }): Promise<T> {
+  const deadline = Date.now() + opts.waitMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const unreachable = isUnavailable(e) || (e instanceof AppError && e.code === "unavailable:redis");
+      if (!unreachable || Date.now() >= deadline) throw e;
+      if (attempt === 0) opts.onWait?.(e);
+      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2000)));
+    }
+  }
+}
