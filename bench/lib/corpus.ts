@@ -4,17 +4,10 @@
  * turns longer (≈ 150–600 chars), like a chat with an LLM companion.
  */
 
-/** mulberry32: small, fast, seedable; benchmark runs must be reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from "../../tests/helpers/vectors";
+
+/** The seedable PRNG shared with the engine tests: benchmark runs must be reproducible. */
+export { rng };
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
