@@ -63,3 +63,12 @@ export async function memoryUsers(ctx: EngineContext): Promise<number[]> {
 export function assertUserId(userId: number): void {
   if (!Number.isSafeInteger(userId)) throw new TypeError(`user id must be a safe integer, got ${userId}`);
 }
+
+/** HGETALL (as buffers) of one per-user key for each user, in one pipelined round trip. */
+export async function hgetallPerUser(ctx: EngineContext, users: number[], keyOf: (userId: number) => string): Promise<[number, Record<string, Buffer>][]> {
+  if (users.length === 0) return [];
+  const p = ctx.redis.pipeline();
+  for (const u of users) p.hgetallBuffer(keyOf(u));
+  const res = (await p.exec()) ?? [];
+  return users.map((u, i) => [u, (res[i]?.[1] as Record<string, Buffer> | null) ?? {}]);
+}

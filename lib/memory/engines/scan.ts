@@ -1,7 +1,7 @@
 import type { ChainableCommander } from "ioredis";
 import { bm25Search } from "../lexical";
 import { packedCosine, packRecord, packedVector, readHeader, unpackRecord } from "./codec";
-import { assertUserId, deleteNamespace, dropExcluded, memoryUsers, newestFirst, topK, unit, usersKey } from "./common";
+import { assertUserId, deleteNamespace, dropExcluded, hgetallPerUser, memoryUsers, newestFirst, topK, unit, usersKey } from "./common";
 import { checkAndWriteMeta } from "./meta";
 import type { EngineContext, EngineHit, MemoryRecord, VectorEngine } from "./types";
 
@@ -21,12 +21,7 @@ export function createScanEngine(ctx: EngineContext): VectorEngine {
       assertUserId(userId);
       return [[userId, await ctx.redis.hgetallBuffer(userKey(userId))]];
     }
-    const users = await memoryUsers(ctx);
-    if (users.length === 0) return [];
-    const p = ctx.redis.pipeline();
-    for (const u of users) p.hgetallBuffer(userKey(u));
-    const res = (await p.exec()) ?? [];
-    return users.map((u, i) => [u, (res[i]?.[1] as Record<string, Buffer> | null) ?? {}]);
+    return hgetallPerUser(ctx, await memoryUsers(ctx), userKey);
   }
 
   const engine: VectorEngine = {

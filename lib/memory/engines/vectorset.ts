@@ -2,7 +2,7 @@ import type { ChainableCommander } from "ioredis";
 import { AppError } from "../../errors";
 import { bm25Search } from "../lexical";
 import { packRecord, readHeader, unpackRecord } from "./codec";
-import { assertUserId, deleteNamespace, dropExcluded, memoryUsers, newestFirst, topK, usersKey, wanted } from "./common";
+import { assertUserId, deleteNamespace, dropExcluded, hgetallPerUser, memoryUsers, newestFirst, topK, usersKey, wanted } from "./common";
 import { luaScript } from "./lua";
 import { checkAndWriteMeta } from "./meta";
 import type { EngineContext, EngineHit, EngineQuery, MemoryRecord, VectorEngine, VectorEncoding } from "./types";
@@ -53,12 +53,7 @@ export function createVectorSetEngine(ctx: EngineContext): VectorEngine {
   }
 
   async function contents(userId: number | undefined): Promise<[number, Record<string, Buffer>][]> {
-    const users = userId === undefined ? await memoryUsers(ctx) : [userId];
-    if (users.length === 0) return [];
-    const p = ctx.redis.pipeline();
-    for (const u of users) p.hgetallBuffer(contentKey(u));
-    const res = (await p.exec()) ?? [];
-    return users.map((u, i) => [u, (res[i]?.[1] as Record<string, Buffer> | null) ?? {}]);
+    return hgetallPerUser(ctx, userId === undefined ? await memoryUsers(ctx) : [userId], contentKey);
   }
 
   const engine: VectorEngine = {
