@@ -1,6 +1,7 @@
 import { tokenCounterFor } from "../chat/tokens";
 import { logger } from "../log";
 import type { Runtime } from "../runtime";
+import { startDevPoller } from "./dev-poller";
 import { getAppBot } from "./index";
 
 const log = logger("bot");
@@ -13,6 +14,8 @@ const log = logger("bot");
  * here is awaited by the server; failures are logged and retried on first use.
  */
 export function warmUpBot(rt: Runtime): void {
+  // npm run dev with a token and no webhook: poll in this process (lib/bot/dev-poller.ts).
+  if (rt.config.telegram.mode === "polling" && rt.config.nodeEnv === "development") startDevPoller(rt);
   const bot =
     rt.config.telegram.mode === "webhook"
       ? getAppBot().then(

@@ -41,7 +41,7 @@ describe("bot:poll survives cosmetic failures and outages; only 401/409 stop it"
   const poll = (extraEnv: Record<string, string> = {}) => {
     const prefix = uniquePrefix("botstart");
     prefixes.push(prefix);
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: "test",
       LOG_LEVEL: "info",
