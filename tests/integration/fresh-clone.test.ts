@@ -33,7 +33,7 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const keep = ["PATH", "HOME", "USER", "LANG", "TMPDIR", "MINDMATE_CACHE"];
   const env: Record<string, string> = {};
   for (const k of keep) if (process.env[k]) env[k] = process.env[k]!;
-  return { ...env, NEXT_TELEMETRY_DISABLED: "1", ...extra } as NodeJS.ProcessEnv;
+  return { ...env, NEXT_TELEMETRY_DISABLED: "1", ...extra } as unknown as NodeJS.ProcessEnv; // no NODE_ENV: next dev sets it
 }
 
 function freePort(): Promise<number> {
