@@ -35,7 +35,8 @@ function redisCheck(config: Config, health: HealthReport): SetupCheck {
   const server = `${health.redis.serverKind} ${health.redis.version}`;
   const engine = health.engine ? `vector engine ${health.engine}` : "no vector engine";
   if (r.source === "embedded") {
-    const data = path.relative(process.cwd(), r.embeddedDataDir ?? "") || r.embeddedDataDir;
+    const rel = path.relative(process.cwd(), r.embeddedDataDir ?? "");
+    const data = !rel || rel.startsWith("..") ? r.embeddedDataDir : rel;
     return { id: "redis", state: "ok", title: `Redis: embedded Redis 8 at ${health.redis.url}`, detail: `Data in ${data} (kept across restarts); ${server}, ${engine}. Set REDIS_URL to use your own.` };
   }
   return { id: "redis", state: "ok", title: `Redis: ${health.redis.url}`, detail: `Your REDIS_URL: ${server}, ${engine}, round trip ${health.redis.roundTripMs} ms.` };

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     else if (plan.kind === "production") say("NODE_ENV=production: no embedded Redis; REDIS_URL is required");
     else {
       redis = await startEmbeddedRedis({ dataDir: plan.dataDir, port: plan.port, cacheDir: defaultCacheDir(process.env), root, log: say });
-      const rel = path.relative(root, redis.dataDir) || ".";
+      const rel = path.relative(root, redis.dataDir).startsWith("..") ? redis.dataDir : path.relative(root, redis.dataDir) || ".";
       say(`embedded Redis 8 at ${redis.url}, data in ${rel}${redis.reused ? " (shared with the dev server already running)" : ""}; set REDIS_URL to use your own`);
       childEnv.REDIS_URL = redis.url;
       childEnv.EMBEDDED_REDIS_DATA_DIR = redis.dataDir;

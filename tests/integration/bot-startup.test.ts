@@ -140,6 +140,39 @@ describe("bot:poll survives cosmetic failures and outages; only 401/409 stop it"
     assert.match(run.output(), /another process is receiving this bot's updates\. Stop the other `npm run bot:poll` \/ `npm run dev`/);
   });
 
+  const webhookSet = (extraEnv: Record<string, string> = {}) =>
+    new Promise<{ code: number | null; output: string }>((resolve) => {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        NODE_ENV: "test",
+        LOG_LEVEL: "error",
+        BOT_MODE: "webhook",
+        TELEGRAM_BOT_TOKEN: tg.token,
+        TELEGRAM_API_ROOT: tg.apiRoot,
+        TELEGRAM_WEBHOOK_SECRET: "startup-test-secret-abcdefghijkl",
+        PUBLIC_URL: "https://mindmate.example.com",
+        ...extraEnv,
+      };
+      const child = spawn(process.execPath, ["--import", "tsx", "scripts/webhook.ts", "set"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+      child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+      child.on("exit", (code) => resolve({ code, output }));
+    });
+
+  it("npm run webhook:set: a refused setMyCommands is a warning (the webhook is set); an invalid token fails with the fix", async () => {
+    tg.reset();
+    tg.refuseMethod("setMyCommands");
+    const ok = await webhookSet();
+    assert.equal(ok.code, 0, ok.output);
+    assert.match(ok.output, /setWebhook: true/);
+    assert.match(ok.output, /setMyCommands failed \(no error code: \(no description\)\): the webhook works/);
+    assert.equal(tg.webhook.url, "https://mindmate.example.com/api/telegram");
+    const bad = await webhookSet({ TELEGRAM_BOT_TOKEN: "123:not-the-right-token" });
+    assert.equal(bad.code, 1);
+    assert.match(bad.output, /Telegram refused the bot token \(setWebhook: 401 Unauthorized\)\. TELEGRAM_BOT_TOKEN is wrong or was revoked/);
+  });
+
   it("a second bot:poll on the same Redis does not poll while the first holds the lock", async () => {
     tg.reset();
     const first = poll();
