@@ -19,7 +19,7 @@ export function devPollerStatus(): DevPollerState {
   return g.__mindmateDevPoller?.status ?? { state: "off" };
 }
 
-const STANDBY_RETRY_MS = 30_000;
+const STANDBY_RETRY_MS = 10_000;
 
 /**
  * `npm run dev` with TELEGRAM_BOT_TOKEN and no webhook configured: long polling inside the dev

@@ -14,6 +14,20 @@ import { botIdFromToken } from "../redis/bot-info";
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
+const TAKEOVER = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) else return false end`;
+
+/** "<label> pid <n> on <host> (…)" of a process on this host that no longer exists. */
+export function holderIsDeadHere(holder: string): boolean {
+  const m = / pid (\d+) on (\S+) \(/.exec(holder);
+  if (!m || m[2] !== os.hostname() || Number(m[1]) === process.pid) return false;
+  try {
+    process.kill(Number(m[1]), 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
 export function pollLockKey(prefix: string, token: string): string {
   return `${prefix}bot:poller:${botIdFromToken(token)}`;
 }
@@ -31,8 +45,14 @@ export async function acquirePollLock(redis: Redis, prefix: string, token: strin
   const ttlMs = opts.ttlMs ?? 30_000;
   const key = pollLockKey(prefix, token);
   const holder = `${opts.label ?? "poller"} pid ${process.pid} on ${os.hostname()} (${randomUUID().slice(0, 8)})`;
-  const ok = await redis.set(key, holder, "PX", ttlMs, "NX");
-  if (ok !== "OK") return { acquired: false, heldBy: (await redis.get(key)) ?? "another process" };
+  let ok = await redis.set(key, holder, "PX", ttlMs, "NX");
+  if (ok !== "OK") {
+    const current = await redis.get(key);
+    // A dev server restarted right after Ctrl+C: its predecessor on this machine is gone but
+    // could not release the lock in time. Take it over instead of waiting for the TTL.
+    if (current && holderIsDeadHere(current)) ok = (await redis.eval(TAKEOVER, 1, key, current, holder, ttlMs)) === "OK" ? "OK" : null;
+    if (ok !== "OK") return { acquired: false, heldBy: current ?? "another process" };
+  }
   let lost: (() => void) | undefined;
   let released = false;
   const timer = setInterval(() => {

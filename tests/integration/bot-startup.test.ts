@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
@@ -215,5 +216,10 @@ describe("Redis poll lock", { skip: noServer }, () => {
     assert.equal(lost, true, "the holder notices the takeover");
     await c.lock.release();
     assert.equal(await redis.get(pollLockKey(prefix, token)), "someone else", "release never deletes another holder's lock");
+    // A holder on this machine whose process is gone (Ctrl+C before the release got through) is taken over.
+    await redis.set(pollLockKey(prefix, token), `npm run dev pid 999999999 on ${os.hostname()} (deadbeef)`, "PX", 30_000);
+    const d = await acquirePollLock(redis, prefix, token, { ttlMs: 600, label: "dev server D" });
+    assert.ok(d.acquired, "a dead local holder does not block a restart for the whole TTL");
+    if (d.acquired) await d.lock.release();
   });
 });

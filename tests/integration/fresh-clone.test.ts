@@ -12,12 +12,12 @@ import { testUser, textUpdate } from "../helpers/telegram-updates";
 
 /**
  * Issue 10 end to end, as a newcomer: a fresh clone of HEAD, README command 1 literally
- * (`npm install`, nothing set), then `npm run dev` with an empty environment must reach
- * /api/health = 200 on the embedded Redis 8 (engine vectorset) with the model loaded. A second
- * start with only a (fake) Telegram token and model API answers a Telegram message through the
- * dev server's own poller; the conversation is still in the embedded Redis's data folder after
- * the dev server stopped. The slowest test (npm install + two `next dev` starts); the shared
- * cache (~/.cache/mindmate: Redis 8, model) and npm's cache keep it to a couple of minutes.
+ * (`npm install`, nothing set), then `npm run dev` with only a (fake) Telegram token and model
+ * API set must reach /api/health = 200 on the embedded Redis 8 (engine vectorset) with the model
+ * loaded, and answer a Telegram message through the dev server's own poller; the conversation
+ * is still in the embedded Redis's data folder after the dev server stopped. The slowest test
+ * (npm install + a cold `next dev`); the shared cache (~/.cache/mindmate: Redis 8, model) and
+ * npm's cache keep it to a few minutes.
  */
 
 const root = path.resolve(__dirname, "../..");
@@ -87,10 +87,13 @@ describe("fresh clone: README command 1, then npm run dev on embedded defaults",
     console.log(`npm install in the fresh clone: ${Math.round((Date.now() - install) / 1000)} s`);
     assert.ok(existsSync(path.join(clone, "node_modules", "next")));
 
-    // 1. An empty environment: embedded Redis 8, the model from the shared cache.
+    // npm run dev with nothing but a (fake) Telegram token and model API: embedded Redis 8,
+    // the model from the shared cache, the dev server's own poller.
+    const [tg, ai] = await Promise.all([startFakeTelegram(), startFakeOpenAI()]);
+    const u = testUser(970001);
     const port = await freePort();
     const started = Date.now();
-    const dev = devServer(port);
+    const dev = devServer(port, { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, OPENAI_API_KEY: "sk-test-fake", OPENAI_BASE_URL: ai.baseURL, DEFAULT_MODEL: "gpt-4o-mini" });
     try {
       const health = await waitUntil(
         async () => {
@@ -105,30 +108,19 @@ describe("fresh clone: README command 1, then npm run dev on embedded defaults",
       assert.equal(health.engine, "vectorset");
       assert.equal(health.redis.source, "embedded");
       assert.match(dev.output(), /embedded Redis 8 at redis:\/\/127\.0\.0\.1:\d+, data in \.data\/redis; set REDIS_URL to use your own/);
-      const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
-      assert.match(page, /embedded Redis 8 at redis:\/\/127\.0\.0\.1:\d+/);
-      assert.match(page, /Telegram: off/);
-    } finally {
-      await dev.stop();
-    }
-    assert.equal(existsSync(path.join(clone, ".data", "redis", "embedded.json")), false, "the embedded Redis stopped with the dev server");
 
-    // 2. Only a Telegram token (+ a model API): the dev server polls and answers.
-    const [tg, ai] = await Promise.all([startFakeTelegram(), startFakeOpenAI()]);
-    const u = testUser(970001);
-    const dev2 = devServer(port, { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, OPENAI_API_KEY: "sk-test-fake", OPENAI_BASE_URL: ai.baseURL, DEFAULT_MODEL: "gpt-4o-mini" });
-    try {
-      await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined); // the first request compiles instrumentation
-      await waitUntil(async () => (tg.callsOf("getUpdates").length > 0 ? true : undefined), 120_000, () => `the dev poller; output:\n${dev2.output()}`);
+      await waitUntil(async () => (tg.callsOf("getUpdates").length > 0 ? true : undefined), 60_000, () => `the dev poller; output:\n${dev.output()}`);
       tg.pushUpdates(textUpdate(u, "I live in Lisbon"));
       await tg.waitFor(() => tg.sentTo(u.id).length > 0, 90_000, "a reply from the dev server's poller");
       assert.equal(tg.sentTo(u.id)[0]!.params.text, "You said: I live in Lisbon");
       const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      assert.match(page, /embedded Redis 8 at redis:\/\/127\.0\.0\.1:\d+/);
       assert.match(page, /Telegram: polling as @mindmate_test_bot/);
     } finally {
-      await dev2.stop();
+      await dev.stop();
       await Promise.all([tg.close(), ai.close()]);
     }
+    assert.equal(existsSync(path.join(clone, ".data", "redis", "embedded.json")), false, "the embedded Redis stopped with the dev server");
 
     // 3. The conversation is in the data folder: start only the embedded Redis and look.
     const redisOnly = spawn("npm", ["run", "dev", "--", "--redis-only"], { cwd: clone, env: cleanEnv(), stdio: "ignore", detached: true });
