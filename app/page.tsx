@@ -1,6 +1,7 @@
 import { ConfigError, getConfig } from "@/lib/config";
 import { buildHealth } from "@/lib/health";
 import { getRuntime } from "@/lib/runtime";
+import { setupChecks } from "@/lib/setup-status";
 import { SetupChecklist } from "@/components/setup/setup-checklist";
 import { ConfigErrorPanel } from "@/components/setup/config-error-panel";
 
@@ -16,5 +17,5 @@ export default async function StartPage() {
     throw e;
   }
   const health = await buildHealth(getRuntime());
-  return <SetupChecklist missing={config.missing} health={health} />;
+  return <SetupChecklist checks={setupChecks(config, health)} missing={config.missing} />;
 }

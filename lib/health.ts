@@ -9,6 +9,9 @@ export interface HealthReport {
   reasons: string[];
   redis: {
     url: string;
+    /** REDIS_URL, the embedded Redis 8 of `npm run dev`, or the localhost default. */
+    source: "env" | "embedded" | "default";
+    embeddedDataDir?: string;
     reachable: boolean;
     roundTripMs?: number;
     serverKind?: RedisCapabilities["serverKind"];
@@ -29,9 +32,11 @@ export interface HealthReport {
  */
 export async function buildHealth(rt: Runtime): Promise<HealthReport> {
   const reasons: string[] = [];
-  const redis: HealthReport["redis"] = { url: redactUrl(rt.config.redis.url), reachable: false };
+  const cr = rt.config.redis;
+  const redis: HealthReport["redis"] = { url: redactUrl(cr.url), source: cr.source, embeddedDataDir: cr.embeddedDataDir, reachable: false };
   let engine: VectorEngineName | undefined;
   try {
+    if (cr.problem) throw new Error(cr.problem);
     const started = performance.now();
     await rt.redis.ping();
     redis.roundTripMs = Math.round((performance.now() - started) * 1000) / 1000;
@@ -41,7 +46,8 @@ export async function buildHealth(rt: Runtime): Promise<HealthReport> {
     Object.assign(redis, { serverKind, version, capabilities });
     engine = probe.engine;
   } catch (e) {
-    redis.error = (!redis.reachable && connectionProblem(rt.redis)) || (e as Error).message;
+    redis.error = cr.problem ?? ((!redis.reachable && connectionProblem(rt.redis)) || (e as Error).message);
+    if (cr.embeddedError && !redis.reachable) redis.error += ` (${cr.embeddedError})`;
     reasons.push(redis.reachable ? `Vector engine: ${redis.error}` : `Redis unreachable: ${redis.error}`);
   }
   const journal = memoryJournalState();

@@ -18,7 +18,8 @@ export async function startup(): Promise<void> {
   for (const m of config.missing) log.warn(`${m.variable} is not set. ${m.effect} Fix: ${m.fix}`);
   const rt = getRuntime();
   // Not awaited: the server must come up (and /api/health explain) even when Redis is down.
-  rt.probe().catch((e: Error) => log.error(`${e.message}. The app runs; /api/health reports 503 until Redis answers.`));
+  if (config.redis.problem) log.error(`${config.redis.problem} The app runs; /api/health reports 503 until it is set.`);
+  else rt.probe().catch((e: Error) => log.error(`${e.message}. The app runs; /api/health reports 503 until Redis answers.`));
   rt.embedder.warmUp().catch((e: Error) => log.error(e.message));
   const hooks = await import("./startup-hooks");
   await hooks.runStartupHooks(rt);

@@ -2,10 +2,11 @@
  * npm run bot:poll [-- --drop-pending]
  * Runs the bot with long polling (no public URL needed). Reads .env like Next.js does.
  * Note: this removes a registered webhook; run `npm run webhook:set` to switch back.
+ * Exits non-zero only when polling cannot work: no/invalid token (401), another poller (409
+ * or the Redis poll lock). Cosmetic start-up calls and Bot API outages never stop it.
  */
 import { loadEnvConfig } from "@next/env";
-import { getAppBot } from "../lib/bot";
-import { startPolling } from "../lib/bot/polling";
+import { runPoller } from "../lib/bot/run-poller";
 import { ConfigError, getConfig } from "../lib/config";
 import { getRuntime } from "../lib/runtime";
 
@@ -21,18 +22,21 @@ async function main(): Promise<void> {
 
   const rt = getRuntime();
   rt.embedder.warmUp().catch((e: Error) => console.error(e.message));
-  const bot = await getAppBot();
+  const poller = await runPoller(rt, { label: "npm run bot:poll", dropPending: process.argv.includes("--drop-pending") });
+  let stopping = false;
   const stop = async () => {
-    await bot.stop();
+    if (stopping) return; // a second Ctrl+C while stopping must not kill it halfway
+    stopping = true;
+    await poller.stop();
     rt.redis.disconnect();
     process.exit(0);
   };
-  process.once("SIGINT", () => void stop());
-  process.once("SIGTERM", () => void stop());
-  await startPolling(bot, { dropPending: process.argv.includes("--drop-pending") });
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+  await poller.done;
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof ConfigError ? e.message : e);
+  console.error(e instanceof ConfigError ? e.message : e instanceof Error ? e.message : e);
   process.exit(1);
 });

@@ -9,6 +9,10 @@
 #   scripts/test-servers.sh stop     stop the four servers (no error if none runs)
 #   scripts/test-servers.sh env      print the `export ...` lines only (installs/starts nothing)
 #   scripts/test-servers.sh status   print install + run state of each server
+#   scripts/test-servers.sh install redis8
+#                                    install only Redis 8 (idempotent, same cache) and print the
+#                                    path of its wrapper on stdout — `npm run dev` uses this for
+#                                    its embedded Redis (scripts/dev-redis.ts)
 #
 # Servers (one per production-relevant flavour; every one is a REAL server binary):
 #   1. redis7  Redis 7.0  port ${MM_PORT_REDIS7:-6391}
@@ -583,9 +587,20 @@ cmd_status() {
   done
 }
 
+cmd_install() { # component — only redis8 (the dev server's embedded Redis) for now
+  [ "${1:-}" = redis8 ] || die "usage: $0 install redis8"
+  command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 \
+    || die "Redis 8 is installed from Debian packages, and this system has no apt-get/dpkg-deb"
+  lock_install
+  mkdir -p "$BIN_DIR"
+  echo "=== $(date -u +%FT%TZ) install redis8" >>"$LOG"
+  install_redis8 || die "could not install Redis 8.0 (see $LOG)"
+  echo "$BIN_DIR/redis8-server"
+}
+
 usage() {
   cat >&2 <<EOF
-usage: $0 start|stop|env|status
+usage: $0 start|stop|env|status|install redis8
   start   install (idempotent, cached in \$MINDMATE_CACHE=$CACHE) and start the servers,
           then print export lines:  eval "\$($0 start)"
   stop    stop the servers
@@ -599,6 +614,7 @@ case "${1:-}" in
   stop) cmd_stop ;;
   env) cmd_env ;;
   status) cmd_status ;;
+  install) cmd_install "${2:-}" ;;
   -h|--help|help) usage ;;
   *) usage; exit 2 ;;
 esac

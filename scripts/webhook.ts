@@ -6,6 +6,7 @@
  */
 import { loadEnvConfig } from "@next/env";
 import { Api } from "grammy";
+import { fatalTelegramError, serverAnswer } from "../lib/bot/best-effort";
 import { ALLOWED_UPDATES, registerCommands } from "../lib/bot/commands";
 import { ConfigError, getConfig } from "../lib/config";
 
@@ -28,9 +29,15 @@ async function main(): Promise<void> {
     if (!tg.publicUrl) fail("PUBLIC_URL is not set: the https:// address of this app, e.g. https://mindmate.onrender.com");
     const url = new URL("/api/telegram", tg.publicUrl).toString();
     show("setWebhook", await api.setWebhook(url, { secret_token: tg.secretToken, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: dropPending }));
-    await registerCommands(api);
-    console.log("setMyCommands: true");
-    show("getWebhookInfo", await api.getWebhookInfo());
+    // Cosmetic from here on: the webhook is set, so a refusal is a warning, not a failure.
+    await registerCommands(api).then(
+      () => console.log("setMyCommands: true"),
+      (e: unknown) => console.warn(`setMyCommands failed (${serverAnswer(e)}): the webhook works; the command menu is registered by the next webhook:set or bot:poll.`),
+    );
+    await api.getWebhookInfo().then(
+      (info) => show("getWebhookInfo", info),
+      (e: unknown) => console.warn(`getWebhookInfo failed (${serverAnswer(e)}); the webhook was set.`),
+    );
   } else if (action === "info") {
     show("getWebhookInfo", await api.getWebhookInfo());
   } else if (action === "delete") {
@@ -40,4 +47,6 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => fail(e instanceof ConfigError ? e.message : `Telegram said: ${(e as Error).message}`));
+main().catch((e: unknown) =>
+  fail(e instanceof ConfigError ? e.message : (fatalTelegramError(e, "setWebhook")?.message ?? `Telegram said: ${serverAnswer(e)}`)),
+);

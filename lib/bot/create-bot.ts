@@ -58,7 +58,9 @@ export async function createBot(opts: CreateBotOptions): Promise<Bot<BotContext>
   if (tg.mode === "disabled") throw new AppError("config:bot", "TELEGRAM_BOT_TOKEN is not set, so there is no bot. Create one with @BotFather.");
   const botInfo = await resolveBotInfo(tg.token, tg.apiRoot, opts);
   const bot = new Bot<BotContext>(tg.token, { botInfo, client: tg.apiRoot ? { apiRoot: tg.apiRoot } : undefined });
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+  const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 });
+  // getUpdates has its own outage handling (capped backoff, logged once: lib/bot/best-effort.ts).
+  bot.api.config.use((prev, method, payload, signal) => (method === "getUpdates" ? prev(method, payload, signal) : retry(prev, method, payload, signal)));
 
   const deps: BotDeps = { ...opts.deps, limiter: opts.limiter, streamThrottleMs: opts.streamThrottleMs ?? 1000 };
   bot.use((ctx, next) => {

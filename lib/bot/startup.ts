@@ -1,6 +1,8 @@
 import { tokenCounterFor } from "../chat/tokens";
 import { logger } from "../log";
 import type { Runtime } from "../runtime";
+import { retryInBackground } from "./best-effort";
+import { startDevPoller } from "./dev-poller";
 import { getAppBot } from "./index";
 
 const log = logger("bot");
@@ -13,13 +15,11 @@ const log = logger("bot");
  * here is awaited by the server; failures are logged and retried on first use.
  */
 export function warmUpBot(rt: Runtime): void {
-  const bot =
-    rt.config.telegram.mode === "webhook"
-      ? getAppBot().then(
-          () => undefined,
-          (e: unknown) => log.warn("bot warm-up failed; it is retried on the first update", { error: e }),
-        )
-      : Promise.resolve();
+  // npm run dev with a token and no webhook: poll in this process (lib/bot/dev-poller.ts).
+  if (rt.config.telegram.mode === "polling" && rt.config.nodeEnv === "development") startDevPoller(rt);
+  // Best-effort (lib/bot/best-effort.ts): a failing getMe is logged once with Telegram's answer
+  // and retried in the background; the webhook route also retries it on the first update.
+  const bot = rt.config.telegram.mode === "webhook" ? retryInBackground("getMe (bot warm-up)", () => getAppBot()).done : Promise.resolve();
   void bot.then(() =>
     setTimeout(() => {
       tokenCounterFor(rt.config.llm.defaultModel).catch((e: unknown) => log.warn("tokenizer warm-up failed", { error: e }));

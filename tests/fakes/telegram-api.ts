@@ -49,6 +49,8 @@ export class FakeTelegram {
   webhook: Record<string, unknown> = {};
   private server?: LoopbackServer;
   private errors = new Map<string, InjectedError[]>();
+  private refused = new Map<string, { code: number; description?: string }>();
+  private getUpdatesFaults: ("5xx" | "network")[] = [];
   private nextMessageId = 100;
   private updates: Record<string, unknown>[] = [];
   private pollers: (() => void)[] = [];
@@ -77,6 +79,20 @@ export class FakeTelegram {
     this.errors.set(method, list);
   }
 
+  /**
+   * Every call of `method` fails, like a partial Bot API server: with `description` the usual
+   * `{ ok: false, error_code, description }`; without it just `{ ok: false }` (grammY then
+   * reports "(undefined: undefined)", as seen with real partial servers).
+   */
+  refuseMethod(method: string, refusal: { code: number; description?: string } = { code: 404 }): void {
+    this.refused.set(method, refusal);
+  }
+
+  /** The next `times` getUpdates calls fail: "5xx" answers 502, "network" drops the connection. */
+  failGetUpdates(times: number, kind: "5xx" | "network" = "5xx"): void {
+    for (let i = 0; i < times; i++) this.getUpdatesFaults.push(kind);
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -89,6 +105,8 @@ export class FakeTelegram {
   reset(): void {
     this.calls.length = 0;
     this.errors.clear();
+    this.refused.clear();
+    this.getUpdatesFaults.length = 0;
     this.draftsSupported = true;
   }
 
@@ -137,6 +155,15 @@ export class FakeTelegram {
         description: e!.description,
         ...(e!.retryAfter !== undefined ? { parameters: { retry_after: e!.retryAfter } } : {}),
       });
+    }
+    const refusal = this.refused.get(method);
+    if (refusal) {
+      return this.reply(res, refusal.code, refusal.description === undefined ? { ok: false } : { ok: false, error_code: refusal.code, description: refusal.description });
+    }
+    if (method === "getUpdates" && this.getUpdatesFaults.length > 0) {
+      const fault = this.getUpdatesFaults.shift()!;
+      if (fault === "network") return void res.socket?.destroy();
+      return this.reply(res, 502, { ok: false, error_code: 502, description: "Bad Gateway" });
     }
     if (method === "sendMessageDraft" && !this.draftsSupported) return this.reply(res, 404, { ok: false, error_code: 404, description: "Not Found" });
     if (method === "getUpdates") return this.getUpdates(params, res);

@@ -47,11 +47,25 @@ describe("config", () => {
   });
 
   it("webhook mode requires a secret; polling does not", () => {
-    assert.deepEqual(problems({ TELEGRAM_BOT_TOKEN: "1:abc" }), ["TELEGRAM_WEBHOOK_SECRET"]);
+    assert.deepEqual(problems({ TELEGRAM_BOT_TOKEN: "1:abc", BOT_MODE: "webhook" }), ["TELEGRAM_WEBHOOK_SECRET"]);
+    assert.deepEqual(problems({ TELEGRAM_BOT_TOKEN: "1:abc", NODE_ENV: "production" }), ["TELEGRAM_WEBHOOK_SECRET"], "deployments default to the webhook");
+    assert.deepEqual(problems({ TELEGRAM_BOT_TOKEN: "1:abc", PUBLIC_URL: "https://x.example.com" }), ["TELEGRAM_WEBHOOK_SECRET"], "a public URL means webhook");
+    assert.equal(loadConfig({ TELEGRAM_BOT_TOKEN: "1:abc" }).telegram.mode, "polling", "development with only a token polls (npm run dev)");
     const polling = loadConfig({ TELEGRAM_BOT_TOKEN: "1:abc", BOT_MODE: "polling" });
     assert.equal(polling.telegram.mode, "polling");
     const hook = loadConfig({ TELEGRAM_BOT_TOKEN: "1:abc", TELEGRAM_WEBHOOK_SECRET: "s3cret" });
     assert.deepEqual(hook.telegram, { mode: "webhook", token: "1:abc", secretToken: "s3cret", publicUrl: undefined, apiRoot: undefined });
+  });
+
+  it("REDIS_URL: required in production (a clear problem, not a crash), defaulted elsewhere", () => {
+    const prod = loadConfig({ NODE_ENV: "production" });
+    assert.match(prod.redis.problem ?? "", /REDIS_URL is not set\. In production it is required/);
+    const dev = loadConfig({});
+    assert.equal(dev.redis.problem, undefined);
+    assert.equal(dev.redis.source, "default");
+    const embedded = loadConfig({ REDIS_URL: "redis://127.0.0.1:7111", EMBEDDED_REDIS_DATA_DIR: "/x/.data/redis" });
+    assert.equal(embedded.redis.source, "embedded");
+    assert.equal(loadConfig({ REDIS_URL: "redis://db:6379" }).redis.source, "env");
   });
 
   it("the embedding provider is a discriminated union", () => {
