@@ -79,7 +79,8 @@ export function adminRoute<P extends z.ZodType | undefined = undefined, Q extend
     } catch (e) {
       const err = toHttpError(e);
       if (err.status >= 500) log.error(`${request.method} ${new URL(request.url).pathname} failed`, { error: e });
-      return err.toResponse();
+      const retryAfter = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      return err.toResponse(typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : undefined);
     }
   };
 }
