@@ -25,9 +25,10 @@ export function isSameOrigin(request: Request): boolean {
  * from the right is the address the outermost trusted proxy saw — the client. The default 1
  * fits Render and Vercel: one platform proxy appends (Render) or sets (Vercel) the client's
  * address, so the rightmost entry is it and a client-supplied X-Forwarded-For cannot pick its
- * own throttle bucket. 0 = no proxy: the header is ignored (a route handler does not see the
- * socket address, so every caller shares one bucket, "direct"). Fewer entries than hops
- * (a request that skipped a proxy) falls back to the leftmost entry.
+ * own throttle bucket. 0 = no proxy: the header is ignored, because Next.js fills in the socket
+ * address only when the client sent none (a route handler does not see the socket), so every
+ * caller shares one bucket, "direct"; the global budget bounds guessing either way. Fewer
+ * entries than hops (a request that skipped a proxy) falls back to the leftmost entry.
  */
 export function clientIp(request: Request, trustedProxies = 1): string {
   const hops = (request.headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
