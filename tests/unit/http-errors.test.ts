@@ -42,5 +42,7 @@ describe("HTTP status of thrown errors", () => {
     const e = toHttpError(new ConfigError([{ variable: "ADMIN_PASSWORD", message: "must be at least 12 characters" }]));
     assert.equal(e.status, 503);
     assert.match(e.message, /ADMIN_PASSWORD/);
+    const key = toHttpError(new AppError("config:llm", "The model API refused the key (401)", { details: { kind: "auth" } }));
+    assert.deepEqual([key.status, key.code, key.details], [503, "unavailable:llm", { kind: "auth" }]);
   });
 });
