@@ -24,7 +24,7 @@ const PREFIX = uniquePrefix("admin-prop");
 const PASSWORD = "property-based-password-0123";
 const ALICE = 5252001;
 const PLAY = 5252009;
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 
 /** Keys a rejected request may change: see the header comment. */
 const mayChange = (key: string) => key.startsWith(`${PREFIX}metrics:`) || key.startsWith(`${PREFIX}login:`);

@@ -151,8 +151,9 @@ describe("admin API: documented boundaries from /api/openapi.json are the accept
     return { params, query, body };
   }
 
-  it("every operation, every integer/number/string parameter: min-1, min, max, max+1, non-numeric, empty, enums", async () => {
+  it("every operation, every integer/number/string parameter: min-1, min, max, max+1, non-numeric, empty, enums", async (tc) => {
     let checked = 0;
+    const slow: [number, string][] = [];
     const failures: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths)) {
       const route = routes.find((r) => r.path === path);
@@ -176,6 +177,7 @@ describe("admin API: documented boundaries from /api/openapi.json are the accept
             if (t.where === "path") base.params[t.name] = String(probe.value);
             else if (t.where === "query") base.query[t.name] = String(probe.value);
             else base.body = { ...base.body, [t.name]: probe.value };
+            const t0 = performance.now();
             const res = await callRoute(handler, {
               method,
               path,
@@ -189,6 +191,7 @@ describe("admin API: documented boundaries from /api/openapi.json are the accept
             const text = await res.text();
             const label = `${method} ${path} ${t.where}.${t.name}=${JSON.stringify(probe.value)?.slice(0, 40)} (${probe.why}) → ${res.status}`;
             checked++;
+            slow.push([Math.round(performance.now() - t0), label]);
             if (res.status >= 500) failures.push(`${label}: 5xx ${text.slice(0, 200)}`);
             else if (probe.allowed && [400, 413, 415].includes(res.status)) failures.push(`${label}: documented as valid but refused: ${text.slice(0, 200)}`);
             else if (!probe.allowed && res.status !== 400) failures.push(`${label}: documented as invalid but not a 400`);
@@ -197,6 +200,7 @@ describe("admin API: documented boundaries from /api/openapi.json are the accept
         }
       }
     }
+    tc.diagnostic(`${checked} probes; slowest: ${slow.sort((a, b) => b[0] - a[0]).slice(0, 5).map(([ms, l]) => `${ms} ms ${l}`).join(" | ")}`);
     assert.deepEqual(failures, []);
     assert.ok(checked > 80, `only ${checked} probes`);
   });

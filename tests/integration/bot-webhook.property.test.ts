@@ -16,7 +16,7 @@ import { keysWithPrefix, testServers } from "../helpers/servers";
 
 const server = testServers().available[0];
 const skip = server ? false : "no test Redis (REDIS7_URL etc. not set): run through npm test";
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 
 describe("telegram webhook: property-based request reading", { skip }, () => {
   let h: BotHarness;
