@@ -6,6 +6,9 @@ import { z } from "zod";
  * so the docs cannot drift from the code.
  */
 
+/** Shortest ADMIN_PASSWORD accepted (the generated one is 24 characters). */
+export const ADMIN_PASSWORD_MIN_LENGTH = 12;
+
 export type RawEnv = Record<string, string | undefined>;
 
 const empty = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -118,7 +121,10 @@ export const envSchema = z.object({
   ADMIN_USER_IDS: idList.describe("Telegram user ids with admin rights in the bot."),
   RATE_LIMIT_PER_MINUTE: int(20, 0, 10000).describe("Messages per user per minute; 0 = unlimited."),
 
-  ADMIN_PASSWORD: optionalString().describe("Dashboard password; if unset a random one is printed at start."),
+  ADMIN_PASSWORD: z
+    .preprocess(empty, z.string().min(ADMIN_PASSWORD_MIN_LENGTH, { error: `must be at least ${ADMIN_PASSWORD_MIN_LENGTH} characters (a guessable password defeats the login throttle)` }).optional())
+    .describe(`Dashboard password (at least ${ADMIN_PASSWORD_MIN_LENGTH} characters); if unset a random one is printed at start.`),
+  TRUSTED_PROXIES: int(1, 0, 10).describe("Proxy hops in front of the app whose X-Forwarded-For entries are trusted (1 = Render/Vercel); the login throttle keys on the entry that many from the right."),
   SESSION_SECRET: optionalString().describe("Key that signs dashboard sessions; random per process if unset."),
   SESSION_HOURS: int(12, 1, 720).describe("How long a dashboard login lasts."),
 });

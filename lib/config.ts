@@ -94,7 +94,7 @@ export interface Config {
   };
   telegram: TelegramConfig;
   access: { allowedUserIds: number[]; adminUserIds: number[]; rateLimitPerMinute: number };
-  admin: { password?: string; sessionSecret?: string; sessionHours: number };
+  admin: { password?: string; sessionSecret?: string; sessionHours: number; trustedProxies: number };
   missing: MissingSetting[];
 }
 
@@ -248,7 +248,7 @@ export function loadConfig(env: RawEnv = process.env): Config {
       adminUserIds: e.ADMIN_USER_IDS,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     },
-    admin: { password: e.ADMIN_PASSWORD, sessionSecret: e.SESSION_SECRET, sessionHours: e.SESSION_HOURS },
+    admin: { password: e.ADMIN_PASSWORD, sessionSecret: e.SESSION_SECRET, sessionHours: e.SESSION_HOURS, trustedProxies: e.TRUSTED_PROXIES },
     missing,
   };
 }

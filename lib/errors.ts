@@ -11,6 +11,8 @@ export type ErrorType =
   | "not_found"
   | "conflict"
   | "rate_limit"
+  | "too_large"
+  | "unsupported_media"
   | "unavailable"
   | "config"
   | "internal";
@@ -36,12 +38,27 @@ const statusByType: Record<ErrorType, number> = {
   not_found: 404,
   conflict: 409,
   rate_limit: 429,
+  too_large: 413,
+  unsupported_media: 415,
   unavailable: 503,
   config: 500,
   internal: 500,
 };
 
+/**
+ * Next.js bundles each route separately, so one process can hold several copies of this class;
+ * a singleton made by one bundle (memory facade, LLM client) throws another copy's AppError.
+ * `instanceof` checks this process-wide brand instead of the class identity, so such an error
+ * still maps to its status (a foreign `bad_request:memory` is a 400, not a 500).
+ */
+const BRAND = Symbol.for("mindmate.AppError");
+
 export class AppError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
   readonly type: ErrorType;
   readonly surface: ErrorSurface;
 

@@ -1,17 +1,13 @@
 import { redirect } from "next/navigation";
+import { safeNextPath } from "@/lib/auth/next-path";
 import { isLoggedIn } from "@/lib/auth/page-guard";
 import { LoginForm } from "./login-form";
 
 export const dynamic = "force-dynamic";
 
-/** Only same-site paths are followed after login (no open redirect). */
-function safeNext(next: string | string[] | undefined): string {
-  const n = typeof next === "string" ? next : "";
-  return n.startsWith("/") && !n.startsWith("//") && !n.startsWith("/\\") ? n : "/dashboard";
-}
-
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const next = safeNext((await searchParams).next);
+  // Only same-origin paths are followed after login (no open redirect): lib/auth/next-path.ts.
+  const next = safeNextPath((await searchParams).next);
   if (await isLoggedIn()) redirect(next);
   return (
     <main className="mx-auto mt-24 max-w-sm p-6" data-testid="login-page">

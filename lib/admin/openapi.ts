@@ -45,8 +45,10 @@ function register(registry: OpenAPIRegistry, d: Doc): void {
     400: { description: "Invalid input; the message names the field", content: json(s.errorBody) },
     ...(d.public ? {} : { 401: { description: "Not logged in", content: json(s.errorBody) } }),
     ...(d.method === "post" || d.method === "delete" ? { 403: { description: "Cross-site request refused", content: json(s.errorBody) } } : {}),
-    ...(d.path === "/api/admin/session" && d.method === "post" ? { 429: { description: "Too many wrong passwords from this address", content: json(s.errorBody) } } : {}),
-    503: { description: "Redis (or the model, for the playground) is unavailable", content: json(s.errorBody) },
+    ...(d.path === "/api/admin/users/{userId}" && d.method === "get" ? { 404: { description: "No such user (nothing stored for this id)", content: json(s.errorBody) } } : {}),
+    ...(d.body ? { 413: { description: "Body larger than 64 KB", content: json(s.errorBody) }, 415: { description: "Body not sent as Content-Type: application/json", content: json(s.errorBody) } } : {}),
+    ...(d.path === "/api/admin/session" && d.method === "post" ? { 429: { description: "Too many wrong passwords (from this address, or from everyone: the global budget)", content: json(s.errorBody) } } : {}),
+    503: { description: "Redis (or the model API, for the playground) is unavailable, or the server is not configured for this; retry later", content: json(s.errorBody) },
   };
   registry.registerPath({
     method: d.method,

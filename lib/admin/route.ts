@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { requireAdmin, requireSameOrigin } from "../auth/guard";
-import { AppError, errorResponse } from "../errors";
+import { AppError } from "../errors";
+import { readJsonBody } from "../http/body";
+import { toHttpError } from "../http/errors";
 import { logger } from "../log";
 
 const log = logger("admin");
@@ -25,6 +27,9 @@ export interface RouteInput<P, Q, B> {
   request: Request;
 }
 
+/** Admin bodies are a password or one playground message (≤ 4000 chars): 64 KB is plenty. */
+export const ADMIN_BODY_MAX_BYTES = 64 * 1024;
+
 type Ctx = { params: Promise<Record<string, string | string[] | undefined>> };
 
 /** "limit: Too big: expected number to be <=200; q: …" — names the field, for the 400 message. */
@@ -48,12 +53,7 @@ async function readInput<P, Q, B>(spec: RouteSpec<P, Q, B>, request: Request, ct
   const query = spec.query ? parse(spec.query as unknown as AnyObject, queryObject(request), "query") : undefined;
   let body: unknown;
   if (spec.body) {
-    let raw: unknown;
-    try {
-      raw = await request.json();
-    } catch (cause) {
-      throw new AppError("bad_request:admin", "Invalid body: send JSON with Content-Type: application/json.", { cause });
-    }
+    const raw = await readJsonBody(request, { maxBytes: ADMIN_BODY_MAX_BYTES, surface: "admin" });
     body = parse(spec.body as unknown as AnyObject, raw, "body");
   }
   return { params, query, body } as Omit<RouteInput<P, Q, B>, "request">;
@@ -77,8 +77,10 @@ export function adminRoute<P extends z.ZodType | undefined = undefined, Q extend
       if (result instanceof Response) return result;
       return Response.json(result ?? { ok: true }, { headers: { "Cache-Control": "no-store" } });
     } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500) log.error(`${request.method} ${new URL(request.url).pathname} failed`, { error: e });
-      return errorResponse(e);
+      const err = toHttpError(e);
+      if (err.status >= 500) log.error(`${request.method} ${new URL(request.url).pathname} failed`, { error: e });
+      const retryAfter = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      return err.toResponse(typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : undefined);
     }
   };
 }

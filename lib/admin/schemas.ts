@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { userIdSchema } from "../memory/ids";
 import { METRIC_OPS } from "../metrics";
 
 /**
@@ -6,15 +7,18 @@ import { METRIC_OPS } from "../metrics";
  * lib/admin/openapi.ts builds /api/openapi.json from the same objects, so docs cannot drift.
  */
 
-const int = (min: number, max: number, def: number, description: string) =>
-  z.coerce.number().int().min(min).max(max).default(def).meta({ description });
+/** Decimal text → number; anything else ("0x10", " ", "1e3") stays text and fails as "expected number". */
+const decimal = (v: unknown) => (typeof v === "string" && /^\s*[+-]?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v);
 
-export const userId = z.coerce
-  .number({ error: "userId must be a number" })
-  .int({ error: "userId must be a whole number" })
-  .refine(Number.isSafeInteger, { error: "userId is out of range" })
-  .refine((n) => n !== 0, { error: "userId must not be 0" })
-  .meta({ description: "Telegram user id (or a playground test id)", example: 123456789 });
+const int = (min: number, max: number, def: number, description: string) =>
+  z.preprocess(decimal, z.number().int().min(min).max(max).default(def)).meta({ description });
+
+/**
+ * A user id in a path or query string: decimal text becomes a number, then the memory layer's
+ * own rule (userIdSchema) decides, so the admin API accepts exactly the ids the memory layer
+ * does ("-5", "0", "1.5", "9007199254740992" are 400s here, never 500s below).
+ */
+export const userId = z.preprocess(decimal, userIdSchema).meta({ description: "Telegram user id (or a playground test id)", example: 123456789 });
 
 const messageId = z.string().regex(/^[0-9a-z]+-[0-9a-z]+$/, { error: "not a message id" }).max(64);
 
@@ -43,7 +47,7 @@ export const searchQuery = z.object({
   q: z.string().trim().min(1, { error: "q (the search text) is required" }).max(1000),
   userId: userId.optional().meta({ description: "Search one user; omit for all users" }),
   k: int(1, 100, 10, "Maximum number of results"),
-  minScore: z.coerce.number().min(0).max(1).default(0).meta({ description: "Minimum cosine similarity for dense hits" }),
+  minScore: z.preprocess(decimal, z.number().min(0).max(1).default(0)).meta({ description: "Minimum cosine similarity for dense hits" }),
   mode: z.enum(["dense", "lexical", "hybrid"]).default("hybrid"),
 });
 
@@ -55,7 +59,7 @@ export const latencyQuery = z.object({
 export const loginBody = z.object({ password: z.string().min(1, { error: "password is required" }).max(1024) });
 
 export const playgroundBody = z.object({
-  userId,
+  userId: userIdSchema.meta({ description: "Test user id (a positive whole number)", example: 999000001 }),
   text: z.string().trim().min(1, { error: "text is required" }).max(4000),
   personal: z.boolean().optional().meta({ description: "Set the test user's personal mode (long-term recall) first" }),
 });

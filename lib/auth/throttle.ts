@@ -1,13 +1,27 @@
 import type { Redis } from "ioredis";
 import { AppError } from "../errors";
 import { logger } from "../log";
-import { addLoginFailure, clearLoginFailures, loginFailures } from "../redis/login-throttle";
+import { countLoginAttempt, noteLoginSuccessInRedis, type AttemptLimits, type AttemptVerdict } from "../redis/login-throttle";
 
 const log = logger("auth");
 
-/** 5 wrong passwords per address per 15 minutes, then locked until the window ends. */
+/**
+ * Login throttle, two budgets per 15-minute window, each attempt counted before the password
+ * is compared (lib/redis/login-throttle.ts):
+ * - 5 attempts per client address (a success gives its attempt back and resets the address);
+ * - 50 attempts from all addresses together. Rotating addresses (a botnet, or spoofed headers
+ *   behind a misconfigured TRUSTED_PROXIES) therefore buys at most 50 guesses per 15 minutes.
+ * Spending the global budget must not hand an attacker an easy way to lock the admin out, so
+ * while it is spent only addresses that logged in successfully in the last 30 days (and
+ * still have their own per-address attempts) may try; sessions that are already open are not
+ * affected at all. The admin on a new address waits at most one window.
+ */
 export const LOGIN_MAX_FAILURES = 5;
+export const LOGIN_GLOBAL_MAX_FAILURES = 50;
 export const LOGIN_WINDOW_SECONDS = 15 * 60;
+export const LOGIN_KNOWN_ADDRESS_SECONDS = 30 * 24 * 3600;
+
+const LIMITS: AttemptLimits = { windowSeconds: LOGIN_WINDOW_SECONDS, perAddress: LOGIN_MAX_FAILURES, global: LOGIN_GLOBAL_MAX_FAILURES };
 
 export interface ThrottleStore {
   redis: Redis;
@@ -15,41 +29,68 @@ export interface ThrottleStore {
 }
 
 // Used only while Redis is unreachable, so an outage does not open the door to guessing.
-const g = globalThis as unknown as { __mindmateLoginFallback?: Map<string, { failures: number; until: number }> };
-const fallback = () => (g.__mindmateLoginFallback ??= new Map());
+// Plain synchronous code: within one process each attempt is counted before the next one runs.
+interface Window {
+  count: number;
+  until: number;
+}
+interface Fallback {
+  perAddress: Map<string, Window>;
+  global?: Window;
+  known: Map<string, number>;
+}
+const g = globalThis as unknown as { __mindmateLoginFallback?: Fallback };
+const fallback = (): Fallback => (g.__mindmateLoginFallback ??= { perAddress: new Map(), known: new Map() });
 
-function locked(ip: string, failures: number, resetInSeconds: number): AppError {
-  return new AppError("rate_limit:auth", `Too many wrong passwords from this address. Try again in ${Math.ceil(resetInSeconds / 60)} min.`, {
-    details: { ip, failures, retryAfterSeconds: resetInSeconds },
-  });
+function countInMemory(ip: string, now = Date.now()): AttemptVerdict {
+  const f = fallback();
+  const live = (w: Window | undefined) => (w && w.until > now ? w : undefined);
+  const left = (w: Window) => Math.ceil((w.until - now) / 1000);
+  const mine = live(f.perAddress.get(ip)) ?? { count: 0, until: now + LOGIN_WINDOW_SECONDS * 1000 };
+  if (mine.count >= LOGIN_MAX_FAILURES) return { allowed: false, reason: "address", attempts: mine.count, resetInSeconds: left(mine) };
+  const all = live(f.global) ?? { count: 0, until: now + LOGIN_WINDOW_SECONDS * 1000 };
+  if (all.count >= LOGIN_GLOBAL_MAX_FAILURES && !((f.known.get(ip) ?? 0) > now)) return { allowed: false, reason: "global", attempts: all.count, resetInSeconds: left(all) };
+  mine.count += 1;
+  all.count += 1;
+  f.perAddress.set(ip, mine);
+  f.global = all;
+  return { allowed: true, attempts: mine.count, resetInSeconds: left(mine) };
 }
 
-/** Throws rate_limit:auth when the address is locked out. */
-export async function assertLoginAllowed(store: ThrottleStore, ip: string): Promise<void> {
-  let state;
+function refused(ip: string, v: Extract<AttemptVerdict, { allowed: false }>): AppError {
+  const minutes = Math.max(1, Math.ceil(v.resetInSeconds / 60));
+  const message =
+    v.reason === "address"
+      ? `Too many wrong passwords from this address. Try again in ${minutes} min.`
+      : `Too many wrong passwords from many addresses: logins from new addresses are paused for ${minutes} min (addresses that logged in before still can).`;
+  return new AppError("rate_limit:auth", message, { details: { ip, reason: v.reason, retryAfterSeconds: v.resetInSeconds } });
+}
+
+/**
+ * Counts this attempt (before the password is compared) and throws rate_limit:auth when a
+ * budget is spent. Returns the attempts this address has used in the window.
+ */
+export async function countLoginAttemptOrThrow(store: ThrottleStore, ip: string): Promise<{ attempts: number; resetInSeconds: number }> {
+  let verdict: AttemptVerdict;
   try {
-    state = await loginFailures(store.redis, store.prefix, ip);
+    verdict = await countLoginAttempt(store.redis, store.prefix, ip, LIMITS);
   } catch (e) {
     log.warn("login throttle: Redis unavailable, counting in memory", { error: e });
-    const f = fallback().get(ip);
-    state = f && f.until > Date.now() ? { failures: f.failures, resetInSeconds: Math.ceil((f.until - Date.now()) / 1000) } : { failures: 0, resetInSeconds: 0 };
+    verdict = countInMemory(ip);
   }
-  if (state.failures >= LOGIN_MAX_FAILURES) throw locked(ip, state.failures, state.resetInSeconds);
-}
-
-export async function noteLoginFailure(store: ThrottleStore, ip: string): Promise<{ failures: number; resetInSeconds: number }> {
-  try {
-    return await addLoginFailure(store.redis, store.prefix, ip, LOGIN_WINDOW_SECONDS);
-  } catch {
-    const now = Date.now();
-    const f = fallback().get(ip);
-    const next = f && f.until > now ? { failures: f.failures + 1, until: f.until } : { failures: 1, until: now + LOGIN_WINDOW_SECONDS * 1000 };
-    fallback().set(ip, next);
-    return { failures: next.failures, resetInSeconds: Math.ceil((next.until - now) / 1000) };
-  }
+  if (!verdict.allowed) throw refused(ip, verdict);
+  return { attempts: verdict.attempts, resetInSeconds: verdict.resetInSeconds };
 }
 
 export async function noteLoginSuccess(store: ThrottleStore, ip: string): Promise<void> {
-  fallback().delete(ip);
-  await clearLoginFailures(store.redis, store.prefix, ip).catch(() => undefined);
+  const f = fallback();
+  f.perAddress.delete(ip);
+  if (f.global && f.global.count > 0) f.global.count -= 1;
+  f.known.set(ip, Date.now() + LOGIN_KNOWN_ADDRESS_SECONDS * 1000);
+  await noteLoginSuccessInRedis(store.redis, store.prefix, ip, LOGIN_KNOWN_ADDRESS_SECONDS).catch(() => undefined);
+}
+
+/** Tests only: forget the in-memory fallback counts. */
+export function resetLoginFallbackForTests(): void {
+  g.__mindmateLoginFallback = undefined;
 }

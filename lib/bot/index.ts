@@ -52,7 +52,7 @@ export async function handleTelegramWebhook(req: Request, runAfter: (task: () =>
   try {
     config = getConfig();
   } catch (e) {
-    if (e instanceof ConfigError) return new AppError("config:bot", "The server configuration is invalid; see the server log.").toResponse();
+    if (e instanceof ConfigError) return new AppError("unavailable:config", "The server configuration is invalid; see the server log.").toResponse();
     throw e;
   }
   const tg = config.telegram;

@@ -1,17 +1,13 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import { Bot, webhookCallback } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
-import { z } from "zod";
 import { AppError } from "../errors";
 import { logger } from "../log";
 import { recordLatency } from "../metrics";
 import type { ChatQueue } from "../redis/chat-queue";
 import { drainChat, resumeOrphans } from "./drain";
+import { readWebhookRequest } from "./webhook-request";
 
 const log = logger("bot");
-
-const MAX_BODY_BYTES = 1_000_000;
-const updateSchema = z.looseObject({ update_id: z.number().int().nonnegative() });
 
 export interface WebhookHandlerOptions {
   secretToken: string;
@@ -22,25 +18,6 @@ export interface WebhookHandlerOptions {
   handle: (update: Update) => Promise<void>;
   /** Runs work after the response is sent: Next.js `after()` in the route, a plain promise in tests. */
   runAfter: (task: () => Promise<void>) => void;
-}
-
-/** Constant-time secret check, so an unauthenticated request costs no Redis or Bot API call. */
-function secretMatches(header: string | null, secret: string): boolean {
-  if (header === null) return false;
-  const digest = (v: string) => createHash("sha256").update(v).digest();
-  return timingSafeEqual(digest(header), digest(secret));
-}
-
-function parseBody(raw: string): AppError | undefined {
-  if (raw.length > MAX_BODY_BYTES) return new AppError("bad_request:bot", "Update body too large.");
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (cause) {
-    return new AppError("bad_request:bot", "Body is not JSON.", { cause });
-  }
-  const parsed = updateSchema.safeParse(json);
-  return parsed.success ? undefined : new AppError("bad_request:bot", "Body is not a Telegram update (update_id missing).", { details: parsed.error.issues });
 }
 
 /**
@@ -76,13 +53,10 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): (req: Request
   return async (req) => {
     const started = performance.now();
     try {
-      const raw = await req.text();
-      const invalid = parseBody(raw);
-      if (invalid) return invalid.toResponse();
-      // grammY checks the secret again below; this early check keeps forged requests cheap.
-      if (!secretMatches(req.headers.get("x-telegram-bot-api-secret-token"), opts.secretToken)) {
-        return new AppError("unauthorized:bot", "Wrong or missing X-Telegram-Bot-Api-Secret-Token.").toResponse();
-      }
+      // Secret first, then the byte-capped body, then JSON (grammY checks the secret again below).
+      const read = await readWebhookRequest(req, opts.secretToken);
+      if (!read.ok) return read.response;
+      const raw = read.raw;
       intake ??= buildIntake().catch((e: unknown) => {
         intake = undefined;
         throw e;

@@ -30,7 +30,28 @@ export async function tokenCounterFor(model: string): Promise<TokenCounter> {
     encoders.set(name, enc);
   }
   const tiktoken = await enc;
-  return (text) => tiktoken.encode(text).length;
+  return (text) => countTokens(tiktoken, text);
+}
+
+/**
+ * js-tiktoken's BPE merge is quadratic in the length of one pre-token: 4000 characters without a
+ * space ("xxxx…", a pasted hash) took ~8 s per count and blocked the event loop, and any chat
+ * user can send that. Runs longer than LONG_RUN characters are counted in LONG_RUN-sized
+ * pieces; a cut can split a token, so such a run overcounts by a token or two per piece (a
+ * safe direction for a prompt budget), and ordinary text counts exactly as before.
+ */
+const LONG_RUN = 64;
+const LONG_RUNS = new RegExp(`\\S{${LONG_RUN + 1},}`, "g");
+
+function countTokens(tiktoken: Tiktoken, text: string): number {
+  let n = 0;
+  let last = 0;
+  for (const m of text.matchAll(LONG_RUNS)) {
+    n += tiktoken.encode(text.slice(last, m.index)).length;
+    for (let i = 0; i < m[0].length; i += LONG_RUN) n += tiktoken.encode(m[0].slice(i, i + LONG_RUN)).length;
+    last = m.index + m[0].length;
+  }
+  return n + tiktoken.encode(text.slice(last)).length;
 }
 
 /** Chat-format overhead per message (role + separators), as in OpenAI's counting recipe. */

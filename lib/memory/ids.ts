@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { z } from "zod";
 import { AppError } from "../errors";
 
 /**
@@ -53,9 +54,24 @@ export function idTime(id: string): number {
   return m ? parseInt(m[1]!, 36) : NaN;
 }
 
+/** The accepted user-id range: Telegram user ids are positive safe integers. */
+export const USER_ID_MIN = 1;
+export const USER_ID_MAX = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The one definition of a valid user id. The memory layer checks with it (assertUserId) and the
+ * admin API derives its path/query/body schemas from it, so both accept exactly the same ids
+ * and /api/openapi.json documents that range (minimum/maximum).
+ */
+export const userIdSchema = z
+  .number({ error: "userId must be a number" })
+  .int({ error: "userId must be a whole number" })
+  .min(USER_ID_MIN, { error: `userId must be at least ${USER_ID_MIN} (a positive Telegram user id)` })
+  .max(USER_ID_MAX, { error: `userId must be at most ${USER_ID_MAX}` });
+
 /** Telegram user ids are positive safe integers; anything else never reaches a key. */
 export function assertUserId(userId: unknown): asserts userId is number {
-  if (typeof userId !== "number" || !Number.isSafeInteger(userId) || userId <= 0) {
+  if (!userIdSchema.safeParse(userId).success) {
     throw new AppError("bad_request:memory", `User id must be a positive whole number, got ${describeValue(userId)}.`);
   }
 }

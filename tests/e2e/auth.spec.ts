@@ -80,6 +80,19 @@ test.describe("login", () => {
   });
 });
 
+test.describe("after login", () => {
+  test("?next= never leaves the site (//host, /\\host, tab tricks, absolute URLs land on /dashboard)", async ({ page, baseURL }) => {
+    const own = new URL(baseURL!).origin;
+    for (const query of ["next=/%09/evil.example", "next=%2F%2Fevil.example", "next=/%5Cevil.example", "next=https%3A%2F%2Fevil.example%2Fx", "next=/%2F/evil.example"]) {
+      await page.context().clearCookies();
+      await page.goto(`/login?${query}`);
+      await new LoginPage(page).login(ADMIN_PASSWORD());
+      await expect(page).toHaveURL(/\/dashboard$/);
+      expect(new URL(page.url()).origin, query).toBe(own);
+    }
+  });
+});
+
 test.describe("with a session", () => {
   test("a cross-site mutation is refused (403) and bad input answers 400 naming the field", async ({ admin }) => {
     const forged = await admin.request.post(`/api/admin/users/${ALICE.userId}/clear`, { headers: { Origin: "https://evil.example" } });

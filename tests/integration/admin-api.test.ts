@@ -135,6 +135,38 @@ describe("admin API route handlers", { skip }, () => {
     assert.match(out.headers.get("set-cookie")!, /^mm_session=; Path=\/; Max-Age=0; HttpOnly; SameSite=Strict/);
   });
 
+  it("POST /api/admin/session: each attempt is counted before the compare, so 20 parallel guesses get exactly 5 tries", async () => {
+    const ip = "10.0.1.1";
+    const all = await Promise.all(Array.from({ length: 20 }, (_, i) => call(routes.session!.POST!, "/api/admin/session", { method: "POST", auth: false, body: { password: `guess-${i}` }, ip })));
+    const statuses = all.map((r) => r.status).sort();
+    assert.deepEqual([statuses.filter((x) => x === 401).length, statuses.filter((x) => x === 429).length], [5, 15], statuses.join(","));
+    assert.equal(await raw.get(`${PREFIX}login:fail:${ip}`), "5", "refused attempts are not counted");
+    // Only the address's own entry (rightmost, TRUSTED_PROXIES=1) counts: a client-chosen left part does not reset it.
+    const spoofed = await call(routes.session!.POST!, "/api/admin/session", { method: "POST", auth: false, body: { password: PASSWORD }, ip: `203.0.113.9, ${ip}` });
+    await expectError(spoofed, 429, "rate_limit:auth", /this address/);
+  });
+
+  it("POST /api/admin/session: the global budget (50 / 15 min over all addresses) pauses new addresses, not ones that logged in before", async () => {
+    const { LOGIN_GLOBAL_MAX_FAILURES } = await import("@/lib/auth/throttle");
+    for (const k of await keysWithPrefix(raw, `${PREFIX}login:`)) await raw.del(k);
+    const known = "10.0.2.1";
+    assert.equal((await call(routes.session!.POST!, "/api/admin/session", { method: "POST", auth: false, body: { password: PASSWORD }, ip: known })).status, 200);
+    assert.equal(await raw.get(`${PREFIX}login:global`), "0", "a success gives its attempt back");
+    // A botnet: every guess from a new address, in parallel.
+    const guesses = await Promise.all(
+      Array.from({ length: LOGIN_GLOBAL_MAX_FAILURES + 10 }, (_, i) => call(routes.session!.POST!, "/api/admin/session", { method: "POST", auth: false, body: { password: "nope-nope" }, ip: `198.51.100.${i}` })),
+    );
+    assert.equal(guesses.filter((r) => r.status === 401).length, LOGIN_GLOBAL_MAX_FAILURES);
+    assert.equal(guesses.filter((r) => r.status === 429).length, 10);
+    assert.equal(await raw.get(`${PREFIX}login:global`), String(LOGIN_GLOBAL_MAX_FAILURES));
+    await expectError(await call(routes.session!.POST!, "/api/admin/session", { method: "POST", auth: false, body: { password: PASSWORD }, ip: "192.0.2.77" }), 429, "rate_limit:auth", /new addresses/);
+    const admin = await call(routes.session!.POST!, "/api/admin/session", { method: "POST", auth: false, body: { password: PASSWORD }, ip: known });
+    assert.equal(admin.status, 200, "the admin's known address still gets in");
+    const ttl = await raw.ttl(`${PREFIX}login:global`);
+    assert.ok(ttl > 0 && ttl <= 900, `global window ttl ${ttl}`);
+    for (const k of await keysWithPrefix(raw, `${PREFIX}login:`)) await raw.del(k);
+  });
+
   it("GET /api/admin/users: 400 on bad paging (before auth), 401 without session, lists the users index", async () => {
     await expectError(await call(routes.users!.GET!, "/api/admin/users?limit=9999", { auth: false }), 400, "bad_request:admin", /limit/);
     await expectError(await call(routes.users!.GET!, "/api/admin/users?sort=name"), 400, "bad_request:admin", /sort/);

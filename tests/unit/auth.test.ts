@@ -4,7 +4,9 @@ import { decodeJwt } from "jose";
 import { adminPassword, passwordAnnouncement, passwordMatches } from "@/lib/auth/password";
 import { clientIp, isSameOrigin } from "@/lib/auth/origin";
 import { clearedSessionCookie, createSessionToken, serializeCookie, sessionCookie, sessionFromCookieHeader, verifySessionToken } from "@/lib/auth/session";
-import { resetConfigForTests } from "@/lib/config";
+import { safeNextPath } from "@/lib/auth/next-path";
+import { ConfigError, loadConfig, resetConfigForTests } from "@/lib/config";
+import { ADMIN_PASSWORD_MIN_LENGTH } from "@/lib/config-schema";
 
 const saved = { ...process.env };
 function setEnv(vars: Record<string, string | undefined>): void {
@@ -21,9 +23,9 @@ afterEach(() => {
 
 describe("admin password", () => {
   it("accepts exactly ADMIN_PASSWORD", () => {
-    setEnv({ ADMIN_PASSWORD: "s3cret-Pass" });
-    assert.equal(passwordMatches("s3cret-Pass"), true);
-    for (const wrong of ["", "s3cret-pass", "s3cret-Pass ", "s3cret-Pas", "s3cret-Pass-and-more"]) assert.equal(passwordMatches(wrong), false, wrong);
+    setEnv({ ADMIN_PASSWORD: "s3cret-Pass-12" });
+    assert.equal(passwordMatches("s3cret-Pass-12"), true);
+    for (const wrong of ["", "s3cret-pass-12", "s3cret-Pass-12 ", "s3cret-Pass-1", "s3cret-Pass-12-and-more"]) assert.equal(passwordMatches(wrong), false, wrong);
     assert.equal(passwordAnnouncement(), undefined, "nothing to print when the password is configured");
   });
 
@@ -37,6 +39,31 @@ describe("admin password", () => {
     const line = passwordAnnouncement();
     assert.ok(line?.includes(a.password) && line.includes("ADMIN_PASSWORD"));
     assert.equal(passwordAnnouncement(), undefined);
+  });
+});
+
+describe("ADMIN_PASSWORD minimum length", () => {
+  it("a shorter one is a config error naming the variable; the generated one is long enough", () => {
+    assert.throws(() => loadConfig({ ADMIN_PASSWORD: "short-pass1" }), (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.variable === "ADMIN_PASSWORD" && /at least 12/.test(p.message)));
+    assert.equal(loadConfig({ ADMIN_PASSWORD: "x".repeat(ADMIN_PASSWORD_MIN_LENGTH) }).admin.password, "x".repeat(ADMIN_PASSWORD_MIN_LENGTH));
+    setEnv({ ADMIN_PASSWORD: undefined });
+    assert.ok(adminPassword().password.length >= ADMIN_PASSWORD_MIN_LENGTH);
+  });
+});
+
+describe("after-login redirect (next)", () => {
+  it("never leaves the own origin", () => {
+    for (const evil of ["/\t/evil.com", "/\t//evil.com", "//evil.com", "/\\evil.com", "\\\\evil.com", "https://evil.com", "http:evil.com", "javascript:alert(1)", "/\n/evil.com", " //evil.com", "///evil.com"]) {
+      const n = safeNextPath(evil);
+      assert.equal(new URL(n, "https://dash.example").origin, "https://dash.example", `${JSON.stringify(evil)} → ${n}`);
+      assert.ok(n.startsWith("/") && !n.startsWith("//") && !n.includes("\\"), n);
+    }
+    assert.equal(safeNextPath(decodeURIComponent("/%09/evil.com")), "/dashboard");
+    assert.equal(safeNextPath("/.//evil.com"), "/evil.com", "a path on this site, not a host");
+    assert.equal(safeNextPath("/dashboard/users/5?tab=history#m1"), "/dashboard/users/5?tab=history#m1");
+    assert.equal(safeNextPath(undefined), "/dashboard");
+    assert.equal(safeNextPath(["/a", "/b"]), "/dashboard");
+    assert.equal(safeNextPath("/login?next=/x"), "/dashboard");
   });
 });
 
@@ -106,10 +133,16 @@ describe("same-origin check for mutations", () => {
     assert.equal(isSameOrigin(req({})), true);
   });
 
-  it("client address: first X-Forwarded-For hop, X-Real-IP, else local; never key-unsafe", () => {
-    assert.equal(clientIp(req({ "x-forwarded-for": "203.0.113.7, 10.0.0.1" })), "203.0.113.7");
-    assert.equal(clientIp(req({ "x-real-ip": "2001:db8::1" })), "2001:db8::1");
-    assert.equal(clientIp(req({})), "local");
+  it("client address: the X-Forwarded-For entry TRUSTED_PROXIES from the right; never key-unsafe", () => {
+    // One platform proxy (default): the client's own entries on the left cannot choose the bucket.
+    assert.equal(clientIp(req({ "x-forwarded-for": "1.1.1.1, 2.2.2.2, 203.0.113.7" })), "203.0.113.7");
+    assert.equal(clientIp(req({ "x-forwarded-for": "1.1.1.1, 2.2.2.2, 203.0.113.7" }), 1), "203.0.113.7");
+    assert.equal(clientIp(req({ "x-forwarded-for": "spoofed, 203.0.113.7, 10.0.0.1" }), 2), "203.0.113.7");
+    assert.equal(clientIp(req({ "x-forwarded-for": "203.0.113.7" }), 3), "203.0.113.7", "fewer entries than hops: the leftmost");
+    assert.equal(clientIp(req({ "x-forwarded-for": "203.0.113.7" }), 0), "direct", "0 = no proxy: the header is ignored");
+    assert.equal(clientIp(req({ "x-real-ip": "2001:db8::1" })), "direct", "X-Real-IP is client-controlled without a proxy that sets it");
+    assert.equal(clientIp(req({})), "direct");
     assert.equal(clientIp(req({ "x-forwarded-for": "a b*c" })), "a_b_c");
+    assert.equal(clientIp(req({ "x-forwarded-for": "x".repeat(500) })).length, 64);
   });
 });

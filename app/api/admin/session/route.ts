@@ -7,10 +7,10 @@ import { getRuntime } from "@/lib/runtime";
 
 export const runtime = "nodejs";
 
-/** Log in: checks the password (throttled per address) and sets the session cookie. */
+/** Log in: checks the password (throttled per address and globally) and sets the session cookie. */
 export const POST = adminRoute({ body: loginBody, auth: false, mutation: true }, async ({ body, request }) => {
   const rt = getRuntime();
-  const token = await login({ redis: rt.redis, prefix: rt.config.redis.prefix }, clientIp(request), body.password);
+  const token = await login({ redis: rt.redis, prefix: rt.config.redis.prefix }, clientIp(request, rt.config.admin.trustedProxies), body.password);
   return Response.json({ ok: true }, { headers: { "Set-Cookie": serializeCookie(sessionCookie(token)), "Cache-Control": "no-store" } });
 });
 

@@ -1,0 +1,88 @@
+/**
+ * The admin route handlers (app/api/admin/**, app/api/openapi.json) loaded in-process, with a
+ * Request builder, for tests that call them the way Next.js does (handler(request, { params })).
+ * Import after the environment (REDIS_URL, REDIS_PREFIX, ADMIN_PASSWORD, …) is set: the app's
+ * singletons read it on first use.
+ */
+
+export type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+export type RouteModule = Partial<Record<"GET" | "POST" | "DELETE", RouteHandler>>;
+
+export interface AdminRoute {
+  name: string;
+  /** OpenAPI-style path, `{userId}` for the path parameter. */
+  path: string;
+  module: RouteModule;
+}
+
+export async function loadAdminRoutes(): Promise<AdminRoute[]> {
+  const r = (name: string, path: string, module: unknown): AdminRoute => ({ name, path, module: module as RouteModule });
+  return [
+    r("session", "/api/admin/session", await import("@/app/api/admin/session/route")),
+    r("users", "/api/admin/users", await import("@/app/api/admin/users/route")),
+    r("user", "/api/admin/users/{userId}", await import("@/app/api/admin/users/[userId]/route")),
+    r("history", "/api/admin/users/{userId}/history", await import("@/app/api/admin/users/[userId]/history/route")),
+    r("memories", "/api/admin/users/{userId}/memories", await import("@/app/api/admin/users/[userId]/memories/route")),
+    r("clear", "/api/admin/users/{userId}/clear", await import("@/app/api/admin/users/[userId]/clear/route")),
+    r("export", "/api/admin/users/{userId}/export", await import("@/app/api/admin/users/[userId]/export/route")),
+    r("search", "/api/admin/search", await import("@/app/api/admin/search/route")),
+    r("stats", "/api/admin/stats", await import("@/app/api/admin/stats/route")),
+    r("redis", "/api/admin/redis", await import("@/app/api/admin/redis/route")),
+    r("latency", "/api/admin/latency", await import("@/app/api/admin/latency/route")),
+    r("playground", "/api/admin/playground", await import("@/app/api/admin/playground/route")),
+    r("openapi", "/api/openapi.json", await import("@/app/api/openapi.json/route")),
+  ];
+}
+
+export interface RequestSpec {
+  method: "GET" | "POST" | "DELETE";
+  path: string;
+  params?: Record<string, string>;
+  query?: URLSearchParams | Record<string, string>;
+  cookie?: string;
+  origin?: string;
+  ip?: string;
+  contentType?: string;
+  body?: BodyInit;
+}
+
+export const HOST = "dash.test";
+
+/** A lone surrogate cannot be percent-encoded; a browser would send U+FFFD for it. */
+function encodePathPart(v: string): string {
+  try {
+    return encodeURIComponent(v);
+  } catch {
+    return encodeURIComponent(v.replace(/[\ud800-\udfff]/g, "\ufffd"));
+  }
+}
+
+/** Calls a handler like Next.js would: the URL holds the encoded path and query, params are decoded. */
+export async function callRoute(handler: RouteHandler, s: RequestSpec): Promise<Response> {
+  const headers = new Headers({ host: HOST });
+  if (s.cookie) headers.set("cookie", s.cookie);
+  if (s.origin) headers.set("origin", s.origin);
+  if (s.ip) headers.set("x-forwarded-for", s.ip);
+  if (s.contentType) headers.set("content-type", s.contentType);
+  const path = s.path.replace(/\{(\w+)\}/g, (_, k: string) => encodePathPart(s.params?.[k] ?? ""));
+  const qs = new URLSearchParams(s.query).toString();
+  const hasBody = s.body !== undefined && s.method !== "GET";
+  const req = new Request(`http://${HOST}${path}${qs ? `?${qs}` : ""}`, { method: s.method, headers, body: hasBody ? s.body : undefined, ...(hasBody ? { duplex: "half" } : {}) } as RequestInit);
+  return handler(req, { params: Promise.resolve(s.params ?? {}) });
+}
+
+/** The error body every 4xx/5xx must have: a typed code and a message a person can act on. */
+export async function errorOf(res: Response): Promise<{ code: string; message: string }> {
+  const text = await res.text();
+  let body: { error?: { code?: unknown; message?: unknown } };
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    throw new Error(`${res.status} without a JSON error body: ${text.slice(0, 200)}`);
+  }
+  const { code, message } = body.error ?? {};
+  if (typeof code !== "string" || !/^[a-z_]+:[a-z]+$/.test(code) || typeof message !== "string" || message.length < 5) {
+    throw new Error(`${res.status} with an unclear error body: ${text.slice(0, 200)}`);
+  }
+  return { code, message };
+}
