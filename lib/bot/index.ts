@@ -15,9 +15,13 @@ import { createWebhookHandler } from "./webhook";
 export { createBot } from "./create-bot";
 export type { BotContext, BotDeps } from "./context";
 
-/** How long a chat lock lives without renewal: a summary call + a reply call + slack. */
+/**
+ * How long a chat lock lives without renewal. The drain renews it every third of that and
+ * before every Bot API call, so it needs to outlast only an event-loop stall, not a model call;
+ * it bounds how long a crashed worker's chats wait for the sweep.
+ */
 export function chatLockMs(config: Config): number {
-  return 2 * config.llm.timeoutMs + 60_000;
+  return config.queue.lockSeconds * 1000;
 }
 
 export function redisBotInfoStore(): BotInfoStore {

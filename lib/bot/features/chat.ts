@@ -57,7 +57,7 @@ chatFeature.on("message:text", async (ctx) => {
     await record(() => progress!.replied(chatId, updateId)).catch((e: unknown) => log.warn("could not record the reply as sent; a redo would send it again", { chatId, updateId, error: e }));
   };
   if (done?.replied) {
-    log.info("update already answered; not answering again", { chatId, updateId });
+    log.warn("update already answered; not answering again (a redo after a crash or lost lock)", { chatId, updateId });
     return;
   }
   if (done?.answer !== undefined) {
