@@ -4,7 +4,7 @@ import path from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { resumeOrphans } from "@/lib/bot/drain";
 import { resetDraftSupportForTests } from "@/lib/bot/stream";
-import { sweepQueues } from "@/lib/bot/sweep";
+import { startQueueSweeper, sweepQueues } from "@/lib/bot/sweep";
 import { createBotHarness, textsTo, type BotHarness } from "../helpers/bot-harness";
 import type { WorkerSpec } from "../helpers/bot-worker-child";
 import { startFaultProxy, type FaultProxy } from "../helpers/fault-proxy";
@@ -104,6 +104,28 @@ describe("bot under Redis faults and crashes", { skip }, () => {
     await sweepQueues(h.queue, handle, { staleMs: 60_000 });
     await assertExactlyOnce(u, ["slow thinking"]);
     assert.equal(h.ai.chatRequests().length, 2, "no answer was recorded, so the redo asks the model again");
+  });
+
+  it("with no further webhook, the timer sweep drains a dead worker's chat; a chat waiting too long is reported, never expired", async () => {
+    const u = testUser(930007);
+    const up = textUpdate(u, "nobody else writes");
+    await h.raw.set(`${h.prefix}q:lock:${u.id}`, "crashed-worker", "PX", 600);
+    assert.equal(await h.queue.enqueue(String(u.id), up.update_id, JSON.stringify(up)), true);
+    assert.equal(await h.raw.ttl(`${h.prefix}q:${u.id}`), -1, "a queue has no TTL: it is drained or reported");
+    await new Promise((r) => setTimeout(r, 50));
+    const backlog = await h.queue.backlog(10);
+    assert.equal(backlog.chats, 1);
+    assert.equal(backlog.stale, 1, "waiting longer than the threshold is reported");
+    assert.ok(backlog.oldestWaitMs >= 10);
+    const stop = startQueueSweeper({ queue: async () => h.queue, handle, intervalMs: 100, staleMs: 60_000 });
+    try {
+      // Until the chat's queue and lock are gone (the round finished, not just replied).
+      for (let i = 0; i < 200 && (await h.raw.exists(`${h.prefix}q:${u.id}`, `${h.prefix}q:lock:${u.id}`)) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      stop();
+    }
+    await assertExactlyOnce(u, ["nobody else writes"]);
+    assert.deepEqual(await h.queue.backlog(10), { chats: 0, oldestWaitMs: 0, stale: 0 });
   });
 
   /** Runs a worker process that drains `u`'s chat; `crashAt` is armed on the proxy and kills it (SIGKILL). */
