@@ -120,6 +120,9 @@ export const envSchema = z.object({
   ALLOWED_USER_IDS: idList.describe("If set, only these Telegram user ids may use the bot."),
   ADMIN_USER_IDS: idList.describe("Telegram user ids with admin rights in the bot."),
   RATE_LIMIT_PER_MINUTE: int(20, 0, 10000).describe("Messages per user per minute; 0 = unlimited."),
+  CHAT_LOCK_SECONDS: int(30, 3, 3600).describe("Lifetime of a chat's lock, renewed every third of it while a worker handles the chat; a crashed worker's chats resume after it."),
+  QUEUE_SWEEP_SECONDS: int(30, 1, 3600).describe("How often each app process looks for chat queues whose worker died (also at start and on every webhook)."),
+  QUEUE_STALE_MINUTES: int(10, 1, 10080).describe("A chat with queued updates and no progress for this long is reported in the log and on the health card."),
 
   ADMIN_PASSWORD: z
     .preprocess(empty, z.string().min(ADMIN_PASSWORD_MIN_LENGTH, { error: `must be at least ${ADMIN_PASSWORD_MIN_LENGTH} characters (a guessable password defeats the login throttle)` }).optional())

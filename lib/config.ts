@@ -94,6 +94,7 @@ export interface Config {
   };
   telegram: TelegramConfig;
   access: { allowedUserIds: number[]; adminUserIds: number[]; rateLimitPerMinute: number };
+  queue: { lockSeconds: number; sweepSeconds: number; staleMinutes: number };
   admin: { password?: string; sessionSecret?: string; sessionHours: number; trustedProxies: number };
   missing: MissingSetting[];
 }
@@ -248,6 +249,7 @@ export function loadConfig(env: RawEnv = process.env): Config {
       adminUserIds: e.ADMIN_USER_IDS,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     },
+    queue: { lockSeconds: e.CHAT_LOCK_SECONDS, sweepSeconds: e.QUEUE_SWEEP_SECONDS, staleMinutes: e.QUEUE_STALE_MINUTES },
     admin: { password: e.ADMIN_PASSWORD, sessionSecret: e.SESSION_SECRET, sessionHours: e.SESSION_HOURS, trustedProxies: e.TRUSTED_PROXIES },
     missing,
   };

@@ -3,6 +3,7 @@ import type { EmbedderStatus } from "./embeddings";
 import type { RedisCapabilities, VectorEngineName } from "./redis/probe";
 import { connectionProblem, redactUrl } from "./redis/client";
 import { memoryJournalState } from "./memory";
+import { createChatQueue, type QueueBacklog } from "./redis/chat-queue";
 
 export interface HealthReport {
   status: "ok" | "degraded" | "down";
@@ -22,6 +23,8 @@ export interface HealthReport {
   engine?: VectorEngineName;
   /** Writes waiting in the Redis-down journal (present once the memory facade is running). */
   journal?: { degraded: boolean; pending: number };
+  /** Telegram updates waiting in chat queues; `stale` chats waited longer than `staleMinutes` without progress. */
+  queue?: QueueBacklog & { staleMinutes: number };
   embedder: EmbedderStatus;
   missing: string[];
 }
@@ -50,10 +53,20 @@ export async function buildHealth(rt: Runtime): Promise<HealthReport> {
     if (cr.embeddedError && !redis.reachable) redis.error += ` (${cr.embeddedError})`;
     reasons.push(redis.reachable ? `Vector engine: ${redis.error}` : `Redis unreachable: ${redis.error}`);
   }
+  let queue: HealthReport["queue"];
+  if (redis.reachable) {
+    const staleMinutes = rt.config.queue.staleMinutes;
+    try {
+      queue = { ...(await createChatQueue(rt.redis, rt.config.redis.prefix, { lockMs: 0 }).backlog(staleMinutes * 60_000)), staleMinutes };
+      if (queue.stale > 0) reasons.push(`${queue.stale} chat queue(s) waiting over ${staleMinutes} min without progress (oldest ${Math.round(queue.oldestWaitMs / 60_000)} min); see the server log`);
+    } catch (e) {
+      reasons.push(`Chat queue unreadable: ${(e as Error).message}`);
+    }
+  }
   const journal = memoryJournalState();
   if (journal && journal.pending > 0) reasons.push(`${journal.pending} write(s) journaled while Redis was unreachable; they replay automatically`);
   const embedder = rt.embedder.status();
   if (embedder.error) reasons.push(`Embedder: ${embedder.error}`);
   const status = reasons.length === 0 ? "ok" : engine === undefined ? "down" : "degraded";
-  return { status, reasons, redis, engine, journal, embedder, missing: rt.config.missing.map((m) => m.variable) };
+  return { status, reasons, redis, engine, journal, queue, embedder, missing: rt.config.missing.map((m) => m.variable) };
 }

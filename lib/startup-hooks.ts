@@ -1,4 +1,5 @@
 import type { Runtime } from "./runtime";
+import { startAppQueueSweeper } from "./bot";
 import { warmUpBot } from "./bot/startup";
 import { bindMetricsSink } from "./metrics";
 import { passwordAnnouncement } from "./auth/password";
@@ -12,4 +13,5 @@ export async function runStartupHooks(rt: Runtime): Promise<void> {
   if (adminPassword) console.log(adminPassword);
   bindMetricsSink({ redis: rt.redis, prefix: rt.config.redis.prefix }); // latency metrics → this Redis
   warmUpBot(rt); // tokenizer tables + bot info (webhook mode), in the background
+  startAppQueueSweeper(rt.config); // chat queues whose worker died: at start, then on a timer
 }

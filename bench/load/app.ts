@@ -6,6 +6,10 @@ export interface RunningApp {
   url: string;
   logFile: string;
   stop(): Promise<void>;
+  /** kill -9 (a crash: no shutdown hooks, after() work lost mid-flight). */
+  kill9(): Promise<void>;
+  /** Starts the server again on the same port with the same environment and waits until healthy. */
+  restart(): Promise<void>;
 }
 
 /**
@@ -15,30 +19,37 @@ export interface RunningApp {
  */
 export async function startApp(opts: { port: number; env: NodeJS.ProcessEnv; logFile: string; onLog?: (m: string) => void; nodeArgs?: string[] }): Promise<RunningApp> {
   const { serverJs } = ensureStandaloneBuild(opts.onLog);
-  const log = openSync(opts.logFile, "a");
-  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), serverJs], {
-    env: { ...opts.env, PORT: String(opts.port), HOSTNAME: "127.0.0.1", NODE_ENV: "production" },
-    stdio: ["ignore", log, log],
-  });
-  closeSync(log);
   const url = `http://127.0.0.1:${opts.port}`;
-  const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`the app exited with ${code}; see ${opts.logFile}`))));
-  exited.catch(() => undefined);
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
+  let child: ChildProcess;
+
+  const signal = async (sig: NodeJS.Signals) => {
+    const c = child;
+    if (c.exitCode !== null || c.signalCode !== null) return;
     await new Promise<void>((resolve) => {
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
+      c.once("exit", () => resolve());
+      c.kill(sig);
     });
   };
-  process.once("exit", () => child.kill("SIGKILL"));
-  try {
-    await Promise.race([waitHealthy(url, 600_000), exited]);
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-  return { url, logFile: opts.logFile, stop };
+  const launch = async () => {
+    const log = openSync(opts.logFile, "a");
+    child = spawn(process.execPath, [...(opts.nodeArgs ?? []), serverJs], {
+      env: { ...opts.env, PORT: String(opts.port), HOSTNAME: "127.0.0.1", NODE_ENV: "production" },
+      stdio: ["ignore", log, log],
+    });
+    closeSync(log);
+    const c = child;
+    const exited = new Promise<never>((_, reject) => c.once("exit", (code) => reject(new Error(`the app exited with ${code}; see ${opts.logFile}`))));
+    exited.catch(() => undefined);
+    try {
+      await Promise.race([waitHealthy(url, 600_000), exited]);
+    } catch (e) {
+      await signal("SIGTERM");
+      throw e;
+    }
+  };
+  process.once("exit", () => child?.kill("SIGKILL"));
+  await launch();
+  return { url, logFile: opts.logFile, stop: () => signal("SIGTERM"), kill9: () => signal("SIGKILL"), restart: launch };
 }
 
 /** Polls /api/health until 200 with the embedding model loaded (it warms up at start). */

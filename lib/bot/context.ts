@@ -1,12 +1,15 @@
 import type { Context } from "grammy";
 import type { ChatDeps } from "../chat/pipeline";
 import type { RateLimiter } from "../redis/rate-limit";
+import type { TurnProgressStore } from "../redis/turn-progress";
 
 /** What every feature can reach through `ctx.deps` (set by createBot, injected in tests). */
 export interface BotDeps extends ChatDeps {
   limiter: RateLimiter;
   /** Minimum gap between streamed preview updates (Telegram allows about one edit per second). */
   streamThrottleMs: number;
+  /** Per-update turn progress and reply markers (a redo resumes instead of answering twice); absent = none. */
+  progress?: TurnProgressStore;
 }
 
 export type BotContext = Context & { deps: BotDeps };

@@ -6,9 +6,11 @@ import { AppError } from "../errors";
 import { logger } from "../log";
 import { botIdFromToken } from "../redis/bot-info";
 import type { RateLimiter } from "../redis/rate-limit";
+import type { TurnProgressStore } from "../redis/turn-progress";
 import type { BotContext, BotDeps } from "./context";
 import { onFeatureError } from "./errors";
 import { accessFeature } from "./features/access";
+import { leaseGuard } from "./lease";
 import { chatFeature } from "./features/chat";
 import { clearFeature } from "./features/clear";
 import { exportFeature } from "./features/export";
@@ -37,6 +39,7 @@ export interface CreateBotOptions {
   /** Known bot info (skips the store and getMe entirely). */
   botInfo?: UserFromGetMe;
   streamThrottleMs?: number;
+  progress?: TurnProgressStore;
 }
 
 async function resolveBotInfo(token: string, apiRoot: string | undefined, opts: CreateBotOptions): Promise<UserFromGetMe> {
@@ -61,8 +64,9 @@ export async function createBot(opts: CreateBotOptions): Promise<Bot<BotContext>
   const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 });
   // getUpdates has its own outage handling (capped backoff, logged once: lib/bot/best-effort.ts).
   bot.api.config.use((prev, method, payload, signal) => (method === "getUpdates" ? prev(method, payload, signal) : retry(prev, method, payload, signal)));
+  bot.api.config.use(leaseGuard); // a queued update's worker that lost its chat lock sends nothing
 
-  const deps: BotDeps = { ...opts.deps, limiter: opts.limiter, streamThrottleMs: opts.streamThrottleMs ?? 1000 };
+  const deps: BotDeps = { ...opts.deps, limiter: opts.limiter, streamThrottleMs: opts.streamThrottleMs ?? 1000, progress: opts.progress };
   bot.use((ctx, next) => {
     ctx.deps = deps;
     return next();

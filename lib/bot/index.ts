@@ -5,17 +5,23 @@ import { AppError } from "../errors";
 import { readBotInfo, saveBotInfo } from "../redis/bot-info";
 import { createChatQueue, type ChatQueue } from "../redis/chat-queue";
 import { createRateLimiter } from "../redis/rate-limit";
+import { createTurnProgress } from "../redis/turn-progress";
 import { getRuntime } from "../runtime";
 import type { BotContext } from "./context";
 import { createBot, type BotInfoStore } from "./create-bot";
+import { startQueueSweeper } from "./sweep";
 import { createWebhookHandler } from "./webhook";
 
 export { createBot } from "./create-bot";
 export type { BotContext, BotDeps } from "./context";
 
-/** How long a chat lock lives without renewal: a summary call + a reply call + slack. */
+/**
+ * How long a chat lock lives without renewal. The drain renews it every third of that and
+ * before every Bot API call, so it needs to outlast only an event-loop stall, not a model call;
+ * it bounds how long a crashed worker's chats wait for the sweep.
+ */
 export function chatLockMs(config: Config): number {
-  return 2 * config.llm.timeoutMs + 60_000;
+  return config.queue.lockSeconds * 1000;
 }
 
 export function redisBotInfoStore(): BotInfoStore {
@@ -33,7 +39,7 @@ export function getAppBot(): Promise<Bot<BotContext>> {
   g.__mindmateBot ??= (async () => {
     const deps = await getChatDeps();
     const rt = getRuntime();
-    return createBot({ deps, limiter: createRateLimiter(rt.redis, rt.config.redis.prefix), botInfoStore: redisBotInfoStore() });
+    return createBot({ deps, limiter: createRateLimiter(rt.redis, rt.config.redis.prefix), botInfoStore: redisBotInfoStore(), progress: createTurnProgress(rt.redis, rt.config.redis.prefix) });
   })().catch((e: unknown) => {
     g.__mindmateBot = undefined;
     throw e;
@@ -44,6 +50,20 @@ export function getAppBot(): Promise<Bot<BotContext>> {
 export function getAppChatQueue(): ChatQueue {
   const rt = getRuntime();
   return createChatQueue(rt.redis, rt.config.redis.prefix, { lockMs: chatLockMs(rt.config) });
+}
+
+/**
+ * Webhook mode: sweep the chat queues at start and every QUEUE_SWEEP_SECONDS, so a chat whose
+ * worker died is continued even when no further webhook arrives.
+ */
+export function startAppQueueSweeper(config: Config): (() => void) | undefined {
+  if (config.telegram.mode !== "webhook") return undefined; // polling handles updates in-process, without the queue
+  return startQueueSweeper({
+    queue: async () => getAppChatQueue(),
+    handle: async (update) => (await getAppBot()).handleUpdate(update),
+    intervalMs: config.queue.sweepSeconds * 1000,
+    staleMs: config.queue.staleMinutes * 60_000,
+  });
 }
 
 /** The webhook route's logic; `runAfter` is Next.js `after()`. */

@@ -1,6 +1,7 @@
 import { GrammyError, type Api } from "grammy";
 import { logger } from "../log";
 import { TELEGRAM_TEXT_LIMIT, splitMessage } from "./format/split";
+import { LeaseLostError } from "./lease";
 import { editChunk, isNotModified, sendChunk } from "./send";
 
 const log = logger("bot");
@@ -47,7 +48,7 @@ export function createReplyStreamer(api: Api, chatId: number, opts: { throttleMs
         await api.sendMessageDraft(chatId, draftId, preview);
         return;
       } catch (e) {
-        if (isRateLimited(e)) return;
+        if (isRateLimited(e) || e instanceof LeaseLostError) return; // not a verdict on drafts
         log.info("sendMessageDraft unavailable; streaming with message edits", { chatId, error: e });
         draftsUnsupported = true;
         mode = "edit";

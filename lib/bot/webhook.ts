@@ -44,8 +44,11 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): (req: Request
     };
     bot.use(async (ctx) => {
       const chat = String(ctx.chatId ?? ctx.from?.id ?? "global");
-      if (await queue.enqueue(chat, ctx.update.update_id, JSON.stringify(ctx.update))) opts.runAfter(work(chat));
-      else log.info("duplicate update acknowledged, not processed again", { updateId: ctx.update.update_id });
+      const fresh = await queue.enqueue(chat, ctx.update.update_id, JSON.stringify(ctx.update));
+      if (!fresh) log.info("duplicate update acknowledged, not queued again", { updateId: ctx.update.update_id });
+      // A duplicate still drains: the first delivery may have been queued with its reply lost
+      // (webhook answered 503), so nobody else is going to. A no-op when empty or locked.
+      opts.runAfter(work(chat));
     });
     return webhookCallback(bot, "std/http", { secretToken: opts.secretToken, onTimeout: "throw", timeoutMilliseconds: 9000 });
   }

@@ -45,6 +45,17 @@ export interface TurnInput {
   privateContext?: boolean;
   /** The bot message this one replies to (groups), shown to the model right before it. */
   quoted?: string;
+  /**
+   * Idempotency key base (`tg:<chat>:<update>`): the user message is stored with `<key>:user`
+   * and the reply with `<key>:assistant`, so a redo of the same update stores neither twice.
+   */
+  key?: string;
+  /** The user message, when a previous attempt of this turn already stored it (resume). */
+  storedUser?: HistoryMessage;
+  /** Called once the user message is stored (records the turn's progress). */
+  onUserStored?: (message: HistoryMessage) => Promise<void>;
+  /** Called with the model's answer before it is stored (records the turn's progress). */
+  onAnswer?: (text: string, usage: { promptTokens: number; completionTokens: number }) => Promise<void>;
 }
 
 /** The user's model if it is still allowed, else the default. */
@@ -92,7 +103,11 @@ async function currentSummary(deps: ChatDeps, a: { userId: number; settings: Use
  */
 export async function runTurn(deps: ChatDeps, input: TurnInput): Promise<TurnResult> {
   const { memory, llm, config } = deps;
-  const userMessage = await memory.appendMessage({ userId: input.userId, role: "user", content: input.text, tgMessageId: input.tgMessageId, profile: input.profile });
+  let userMessage = input.storedUser;
+  if (!userMessage) {
+    userMessage = await memory.appendMessage({ userId: input.userId, role: "user", content: input.text, tgMessageId: input.tgMessageId, profile: input.profile, key: input.key && `${input.key}:user` });
+    await input.onUserStored?.(userMessage);
+  }
   const full = input.privateContext !== false;
   // The user message is safe (stored or journaled); wait out a short Redis outage for the reads
   // instead of answering with an error.
@@ -111,7 +126,8 @@ export async function runTurn(deps: ChatDeps, input: TurnInput): Promise<TurnRes
 
   const res = await llm.complete({ model, messages: prompt.messages, onDelta: input.onDelta, signal: input.signal });
   const usage = res.usage ?? { promptTokens: prompt.tokens, completionTokens: count(res.text) };
-  const replyMessage = await memory.appendMessage({ userId: input.userId, role: "assistant", content: res.text, usage });
+  await input.onAnswer?.(res.text, usage);
+  const replyMessage = await memory.appendMessage({ userId: input.userId, role: "assistant", content: res.text, usage, key: input.key && `${input.key}:assistant` });
   return { reply: res.text, prompt, model: res.model, usage, userMessage, replyMessage };
 }
 

@@ -50,6 +50,11 @@ export interface AppendInput {
   meta?: Record<string, string>;
   /** Override the timestamp (imports, evaluations). */
   at?: Date;
+  /**
+   * Idempotency key (the bot passes `tg:<chatId>:<updateId>:<role>`): appending twice with the
+   * same key stores nothing the second time and returns the first message with `duplicate: true`.
+   */
+  key?: string;
 }
 
 export type RecallMode = "dense" | "lexical" | "hybrid";

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { luaScript } from "../memory/engines/lua";
 
 /**
  * Per-user message rate limit: `<prefix>rl:<userId>` counts messages in a fixed one-minute
@@ -8,11 +9,11 @@ import type { Redis } from "ioredis";
 const WINDOW_MS = 60_000;
 
 // INCR and start the window on the first hit; also repair a counter that lost its TTL.
-const HIT = `
+const HIT = luaScript(`
 local c = redis.call('INCR', KEYS[1])
 local ttl = redis.call('PTTL', KEYS[1])
 if c == 1 or ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {c, ttl}`;
+return {c, ttl}`);
 
 export function rateLimitKey(prefix: string, userId: number): string {
   return `${prefix}rl:${userId}`;
@@ -35,7 +36,7 @@ export function createRateLimiter(redis: Redis, prefix: string): RateLimiter {
   return {
     async hit(userId, limit) {
       if (limit <= 0) return { allowed: true, count: 0, retryAfterSeconds: 0 };
-      const [count, ttl] = (await redis.eval(HIT, 1, rateLimitKey(prefix, userId), WINDOW_MS)) as [number, number];
+      const [count, ttl] = (await HIT(redis, [rateLimitKey(prefix, userId)], [WINDOW_MS])) as [number, number];
       return { allowed: count <= limit, count, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
     },
     async reset(userId) {

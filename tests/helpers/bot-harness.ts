@@ -14,6 +14,7 @@ import { readBotInfo, saveBotInfo } from "@/lib/redis/bot-info";
 import { createChatQueue, type ChatQueue } from "@/lib/redis/chat-queue";
 import { createRedisClient } from "@/lib/redis/client";
 import { createRateLimiter } from "@/lib/redis/rate-limit";
+import { createTurnProgress } from "@/lib/redis/turn-progress";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-api";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram-api";
 import { hashBagEmbedder, memoryOptions, testMemory } from "./memory";
@@ -51,12 +52,14 @@ export interface HarnessOptions {
   embedder?: EmbeddingProvider;
   lockMs?: number;
   streamThrottleMs?: number;
+  /** Where the bot's own connection goes (e.g. a fault proxy in front of `server`); default `server.url`. */
+  redisUrl?: string;
 }
 
 export async function createBotHarness(opts: HarnessOptions): Promise<BotHarness> {
   const [tg, ai] = await Promise.all([startFakeTelegram(), startFakeOpenAI()]);
   const prefix = uniquePrefix("bot");
-  const redis = createRedisClient({ url: opts.server.url, name: "mindmate-bot-test" });
+  const redis = createRedisClient({ url: opts.redisUrl ?? opts.server.url, name: "mindmate-bot-test" });
   const raw = rawClient(opts.server.url);
   const embedder = opts.embedder ?? hashBagEmbedder();
   const memory = await testMemory(opts.server, redis, prefix, { embedder });
@@ -86,7 +89,7 @@ export async function createBotHarness(opts: HarnessOptions): Promise<BotHarness
     });
     const limiter = createRateLimiter(redis, prefix);
     const botInfoStore = { read: (id: string) => readBotInfo(redis, prefix, id), save: (i: Parameters<typeof saveBotInfo>[2]) => saveBotInfo(redis, prefix, i) };
-    h.bot = await createBot({ deps: { memory, llm: createOpenAiLlm(h.config.llm), config: h.config }, limiter, botInfoStore, streamThrottleMs: opts.streamThrottleMs });
+    h.bot = await createBot({ deps: { memory, llm: createOpenAiLlm(h.config.llm), config: h.config }, limiter, botInfoStore, streamThrottleMs: opts.streamThrottleMs, progress: createTurnProgress(redis, prefix) });
     h.queue = createChatQueue(redis, prefix, { lockMs: opts.lockMs ?? 30_000 });
     const bot = h.bot;
     const queue = h.queue;

@@ -114,6 +114,6 @@ describe("telegram webhook", { skip }, () => {
     assert.deepEqual(textsTo(h.tg, other.id), ["You said: hi"]);
     assert.deepEqual(textsTo(h.tg, u.id), ["You said: are you there?"]);
     assert.equal(await h.raw.exists(`${h.prefix}q:lock:${u.id}`, `${h.prefix}q:${u.id}`), 0);
-    assert.equal(await h.raw.sismember(`${h.prefix}q:pending`, String(u.id)), 0);
+    assert.equal(await h.raw.zscore(`${h.prefix}q:work`, String(u.id)), null);
   });
 });
