@@ -5,6 +5,7 @@ import { getMemory } from "../memory";
 import { retryWhileUnavailable } from "../memory/redis-errors";
 import { getRuntime } from "../runtime";
 import { createOpenAiLlm, type LlmClient } from "./llm";
+import { previousMessageContext } from "./neighbour";
 import { buildPrompt, selectWindow, type BuiltPrompt } from "./prompt";
 import { needsSummary, summarize, uncoveredMessages } from "./summary";
 import { tokenCounterFor, type TokenCounter } from "./tokens";
@@ -92,7 +93,8 @@ async function currentSummary(deps: ChatDeps, a: { userId: number; settings: Use
  */
 export async function runTurn(deps: ChatDeps, input: TurnInput): Promise<TurnResult> {
   const { memory, llm, config } = deps;
-  const userMessage = await memory.appendMessage({ userId: input.userId, role: "user", content: input.text, tgMessageId: input.tgMessageId, profile: input.profile });
+  const context = await previousMessageContext(memory, input.userId);
+  const userMessage = await memory.appendMessage({ userId: input.userId, role: "user", content: input.text, tgMessageId: input.tgMessageId, profile: input.profile, context });
   const full = input.privateContext !== false;
   // The user message is safe (stored or journaled); wait out a short Redis outage for the reads
   // instead of answering with an error.
@@ -111,7 +113,7 @@ export async function runTurn(deps: ChatDeps, input: TurnInput): Promise<TurnRes
 
   const res = await llm.complete({ model, messages: prompt.messages, onDelta: input.onDelta, signal: input.signal });
   const usage = res.usage ?? { promptTokens: prompt.tokens, completionTokens: count(res.text) };
-  const replyMessage = await memory.appendMessage({ userId: input.userId, role: "assistant", content: res.text, usage });
+  const replyMessage = await memory.appendMessage({ userId: input.userId, role: "assistant", content: res.text, usage, context: userMessage.content });
   return { reply: res.text, prompt, model: res.model, usage, userMessage, replyMessage };
 }
 

@@ -50,6 +50,12 @@ export interface AppendInput {
   meta?: Record<string, string>;
   /** Override the timestamp (imports, evaluations). */
   at?: Date;
+  /**
+   * Neighbouring conversation text — the previous message of the conversation, see
+   * contextFor() in lib/memory/contextual.ts: mixed into the vector only; the stored content is
+   * unchanged. memory:reindex derives the same neighbour from the stored order (0 bytes stored).
+   */
+  context?: string;
 }
 
 export type RecallMode = "dense" | "lexical" | "hybrid";
