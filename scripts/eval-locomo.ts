@@ -1,7 +1,7 @@
 /**
  * npm run eval:locomo -- --data DIR [--engine auto|redisearch|vectorset|scan]
  *   [--mode dense|lexical|hybrid|all] [--k 1,5,10,20] [--only conv-26,conv-30] [--json FILE]
- *   [--cache DIR | --no-cache]
+ *   [--cache DIR | --no-cache] [--context on|off]
  *
  * LoCoMo retrieval benchmark of the memory layer against REDIS_URL (embedding model and vector
  * settings from the usual env, see lib/config.ts). Writes under a unique key prefix and removes
@@ -35,11 +35,12 @@ const argsSchema = z.object({
   json: z.string().optional(),
   cache: z.string().default(path.join(tmpdir(), "mindmate-locomo-vectors")),
   "no-cache": z.boolean().default(false),
+  context: z.enum(["on", "off"]).default("on"),
 });
 
 async function main() {
   const { values } = parseArgs({
-    options: { data: { type: "string" }, engine: { type: "string" }, mode: { type: "string" }, k: { type: "string" }, only: { type: "string" }, json: { type: "string" }, cache: { type: "string" }, "no-cache": { type: "boolean" } },
+    options: { data: { type: "string" }, engine: { type: "string" }, mode: { type: "string" }, k: { type: "string" }, only: { type: "string" }, json: { type: "string" }, cache: { type: "string" }, "no-cache": { type: "boolean" }, context: { type: "string" } },
   });
   const parsed = argsSchema.safeParse(values);
   if (!parsed.success) {
@@ -60,13 +61,14 @@ async function main() {
     const result = await runLocomoEval({
       redis, engine, embedder, conversations,
       encoding: config.vector.encoding, algorithm: config.vector.algorithm,
+      context: a.context === "on",
       modes: a.mode === "all" ? ["dense", "lexical", "hybrid"] : [a.mode],
       ks: a.k,
       progress: (line) => console.error(line),
     });
     console.log(formatTable(result, a.k));
     if (a.json) {
-      const out: Record<string, unknown> = { engine: result.engine, model: result.model, ingest_per_s: result.ingest_per_s, turns: result.turns };
+      const out: Record<string, unknown> = { engine: result.engine, model: result.model, ingest_per_s: result.ingest_per_s, ingest_cpu_ms_per_turn: result.ingest_cpu_ms_per_turn, turns: result.turns };
       for (const [mode, m] of Object.entries(result.modes)) out[mode] = { ...m.recall, n: m.n, query_p50_ms: m.query_p50_ms, query_p95_ms: m.query_p95_ms, byCategory: m.byCategory, perConversation: m.perConversation, byConversation: m.byConversation };
       writeFileSync(a.json, JSON.stringify(out, null, 2) + "\n");
       console.error(`wrote ${a.json}`);

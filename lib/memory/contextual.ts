@@ -48,15 +48,28 @@ export async function embedMemory(embedder: EmbeddingProvider, text: string, con
   return c ? mixVectors(v!, c) : v!;
 }
 
-/** Batch form for memory:reindex: one embed call for the messages and their neighbours. */
-export async function embedMemories(embedder: EmbeddingProvider, items: { text: string; context?: string }[]): Promise<Float32Array[]> {
-  const texts = [...new Set(items.flatMap((i) => (i.context?.trim() ? [i.text, i.context] : [i.text])))];
-  const vectors = await embedder.embed(texts);
-  const byText = new Map(texts.map((t, i) => [t, vectors[i]!]));
-  return items.map((i) => {
-    const v = Float32Array.from(byText.get(i.text)!);
-    return i.context?.trim() ? mixVectors(v, byText.get(i.context)!) : v;
+/**
+ * Batch form for memory:reindex: one embed call for the messages and the neighbours not yet
+ * known. `known` holds plain vectors by text (pass the previous batch's result: a batch's first
+ * neighbour is usually the previous batch's last message), so each message is embedded once.
+ * Returns the mixed vectors and this batch's plain vectors.
+ */
+export async function embedMemories(
+  embedder: EmbeddingProvider,
+  items: { text: string; context?: string }[],
+  known: Map<string, Float32Array> = new Map(),
+): Promise<{ vectors: Float32Array[]; plain: Map<string, Float32Array> }> {
+  const wanted = [...new Set(items.flatMap((i) => (i.context?.trim() ? [i.text, i.context] : [i.text])))];
+  const missing = wanted.filter((t) => !known.has(t));
+  const fresh = missing.length > 0 ? await embedder.embed(missing) : [];
+  const plain = new Map(missing.map((t, i) => [t, fresh[i]!]));
+  const vectorOf = (t: string) => plain.get(t) ?? known.get(t)!;
+  for (const i of items) if (!plain.has(i.text)) plain.set(i.text, vectorOf(i.text));
+  const vectors = items.map((i) => {
+    const v = Float32Array.from(vectorOf(i.text));
+    return i.context?.trim() ? mixVectors(v, vectorOf(i.context)) : v;
   });
+  return { vectors, plain };
 }
 
 /** normalize(v + w·c), written into v. */

@@ -29,6 +29,8 @@ export interface EvalOptions {
   ks: number[];
   /** Key prefix to write under (removed afterwards); default a unique `eval:locomo:<random>:`. */
   prefix?: string;
+  /** false: store turns without their neighbour (the pre-issue-14 scheme), to measure its cost and gain. */
+  context?: boolean;
   /** Progress lines (stderr in the CLI). */
   progress?: (line: string) => void;
 }
@@ -50,6 +52,8 @@ export interface EvalResult {
   model: string;
   turns: number;
   ingest_per_s: number;
+  /** Process CPU (all threads, model included) per stored turn, ms. */
+  ingest_cpu_ms_per_turn: number;
   modes: Partial<Record<RecallMode, ModeResult>>;
 }
 
@@ -72,11 +76,12 @@ export async function runLocomoEval(o: EvalOptions): Promise<EvalResult> {
     // ---- ingest ----
     let turns = 0;
     const ingestStarted = performance.now();
+    const cpuStarted = process.cpuUsage();
     for (const [ci, conv] of o.conversations.entries()) {
       const userId = ci + 1;
       let previous: { content: string; ts: number } | undefined;
       for (const t of conv.turns) {
-        const context = contextFor(previous, t.ts);
+        const context = o.context === false ? undefined : contextFor(previous, t.ts);
         await memory.appendMessage({ userId, role: "user", content: t.content, at: new Date(t.ts), meta: { dia_id: t.diaId }, context });
         previous = t;
       }
@@ -84,10 +89,12 @@ export async function runLocomoEval(o: EvalOptions): Promise<EvalResult> {
       log(`ingested ${conv.name}: ${conv.turns.length} turns`);
     }
     const ingestPerS = turns / ((performance.now() - ingestStarted) / 1000);
+    const cpu = process.cpuUsage(cpuStarted);
+    const cpuPerTurn = (cpu.user + cpu.system) / 1000 / Math.max(1, turns);
 
     // ---- questions ----
     const maxK = Math.max(...o.ks);
-    const result: EvalResult = { engine: o.engine, model: o.embedder.id, turns, ingest_per_s: Math.round(ingestPerS * 10) / 10, modes: {} };
+    const result: EvalResult = { engine: o.engine, model: o.embedder.id, turns, ingest_per_s: Math.round(ingestPerS * 10) / 10, ingest_cpu_ms_per_turn: Math.round(cpuPerTurn * 100) / 100, modes: {} };
     for (const mode of o.modes) {
       const sums: Record<string, number> = {};
       const cats: Record<string, { n: number; sums: Record<string, number> }> = {};
@@ -160,7 +167,7 @@ export function formatTable(r: EvalResult, ks: number[]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [
-    `LoCoMo retrieval — engine ${r.engine}, model ${r.model}, ${r.turns} turns, ingest ${r.ingest_per_s}/s`,
+    `LoCoMo retrieval — engine ${r.engine}, model ${r.model}, ${r.turns} turns, ingest ${r.ingest_per_s}/s, ${r.ingest_cpu_ms_per_turn} ms CPU/turn`,
     line(head),
     line(widths.map((w) => "-".repeat(w))),
     ...rows.map(line),

@@ -57,6 +57,14 @@ describe("fuse", () => {
     assert.equal(out[0]!.record.id, "l", "both tops scale to 1: lexical's larger share wins");
     assert.ok(Math.abs(out[0]!.score - (1 - FUSION_DEFAULTS.alpha)) < 1e-12);
   });
+
+  it("keeps BM25's best match first (pinLexicalTop), the rest in fused order", () => {
+    const dense = [hit("a", 0.9), hit("b", 0.85), hit("c", 0.1)];
+    const lexical = [hit("c", 2), hit("b", 1.9), hit("z", 0.1)];
+    assert.equal(fuse(dense, lexical, { pinLexicalTop: false })[0]!.record.id, "b");
+    assert.deepEqual(fuse(dense, lexical).map((h) => h.record.id), ["c", "b", "a", "z"]);
+    assert.deepEqual(fuse(dense, [], {}).map((h) => h.record.id), ["a", "b", "c"], "nothing to pin without lexical hits");
+  });
 });
 
 describe("minmaxFusion", () => {

@@ -71,12 +71,14 @@ export async function reindexAll(ctx: MemoryContext, onProgress: (p: ReindexProg
   }
 
   let done = Number((await withRedis("read reindex state", () => ctx.redis.hget(stateKey, "done"))) ?? 0);
+  let previousBatch = new Map<string, Float32Array>(); // plain vectors: the next batch's first neighbour
   for (;;) {
     onProgress({ phase: "rebuild", done, total });
     const raw = await withRedis("read the reindex queue", () => ctx.redis.lrange(queueKey, 0, BATCH - 1));
     if (raw.length === 0) break;
     const queued = raw.map((r) => JSON.parse(r) as QueuedRecord);
-    const vectors = await embedMemories(ctx.embedder, queued.map((r) => ({ text: r.content, context: r.context })));
+    const { vectors, plain } = await embedMemories(ctx.embedder, queued.map((r) => ({ text: r.content, context: r.context })), previousBatch);
+    previousBatch = plain;
     const m = ctx.redis.multi();
     queued.forEach((q, i) => ctx.engine.write(m, { id: q.id, userId: q.userId, role: q.role, content: q.content, ts: q.ts, meta: q.meta }, vectors[i]!));
     m.ltrim(queueKey, raw.length, -1).hincrby(stateKey, "done", raw.length);
