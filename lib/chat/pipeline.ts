@@ -5,6 +5,7 @@ import { getMemory } from "../memory";
 import { retryWhileUnavailable } from "../memory/redis-errors";
 import { getRuntime } from "../runtime";
 import { createOpenAiLlm, type LlmClient } from "./llm";
+import { previousMessageContext } from "./neighbour";
 import { buildPrompt, selectWindow, type BuiltPrompt } from "./prompt";
 import { needsSummary, summarize, uncoveredMessages } from "./summary";
 import { tokenCounterFor, type TokenCounter } from "./tokens";
@@ -105,7 +106,8 @@ export async function runTurn(deps: ChatDeps, input: TurnInput): Promise<TurnRes
   const { memory, llm, config } = deps;
   let userMessage = input.storedUser;
   if (!userMessage) {
-    userMessage = await memory.appendMessage({ userId: input.userId, role: "user", content: input.text, tgMessageId: input.tgMessageId, profile: input.profile, key: input.key && `${input.key}:user` });
+    const context = await previousMessageContext(memory, input.userId);
+    userMessage = await memory.appendMessage({ userId: input.userId, role: "user", content: input.text, tgMessageId: input.tgMessageId, profile: input.profile, key: input.key && `${input.key}:user`, context });
     await input.onUserStored?.(userMessage);
   }
   const full = input.privateContext !== false;
@@ -127,7 +129,7 @@ export async function runTurn(deps: ChatDeps, input: TurnInput): Promise<TurnRes
   const res = await llm.complete({ model, messages: prompt.messages, onDelta: input.onDelta, signal: input.signal });
   const usage = res.usage ?? { promptTokens: prompt.tokens, completionTokens: count(res.text) };
   await input.onAnswer?.(res.text, usage);
-  const replyMessage = await memory.appendMessage({ userId: input.userId, role: "assistant", content: res.text, usage, key: input.key && `${input.key}:assistant` });
+  const replyMessage = await memory.appendMessage({ userId: input.userId, role: "assistant", content: res.text, usage, key: input.key && `${input.key}:assistant`, context: userMessage.content });
   return { reply: res.text, prompt, model: res.model, usage, userMessage, replyMessage };
 }
 

@@ -7,6 +7,7 @@ import type { PendingAppend } from "./journal";
 import { firstExecError, isUnavailable, redisError, withRedis } from "./redis-errors";
 import { cleanText, isBlank } from "./text";
 import type { AppendInput, HistoryMessage, MemoryHit, MemoryStats } from "./types";
+import { embedMemory } from "./contextual";
 import { allUsers } from "./users";
 import { queueAppend } from "./writes";
 
@@ -22,6 +23,7 @@ const appendSchema = z.object({
   usage: z.object({ promptTokens: z.number().int().min(0), completionTokens: z.number().int().min(0) }).optional(),
   meta: z.record(z.string().max(100), z.string().max(1000)).optional(),
   at: z.date().refine((d) => !Number.isNaN(d.getTime()), { error: "must be a valid date" }).optional(),
+  context: z.string().max(100_000).optional(),
 });
 
 /** Client states in which a command would only wait for a reconnect that is already failing. */
@@ -53,7 +55,7 @@ export async function appendMessage(ctx: MemoryContext, input: AppendInput, jour
   if (a.role !== "system" && !isBlank(text)) {
     const embedStarted = performance.now();
     try {
-      [vector] = await ctx.embedder.embed([text]);
+      vector = await embedMemory(ctx.embedder, text, a.context === undefined ? undefined : cleanText(a.context, ctx.opts.maxMessageChars).text);
       ctx.observe("embed", embedStarted);
     } catch (e) {
       // The conversation must not be lost because the model is missing: keep history, skip memory.

@@ -55,6 +55,12 @@ export interface AppendInput {
    * same key stores nothing the second time and returns the first message with `duplicate: true`.
    */
   key?: string;
+  /**
+   * Neighbouring conversation text — the previous message of the conversation, see
+   * contextFor() in lib/memory/contextual.ts: mixed into the vector only; the stored content is
+   * unchanged. memory:reindex derives the same neighbour from the stored order (0 bytes stored).
+   */
+  context?: string;
 }
 
 export type RecallMode = "dense" | "lexical" | "hybrid";

@@ -20,6 +20,9 @@ export interface LocomoTurn {
   diaId: string;
   content: string;
   ts: number;
+  speaker: string;
+  /** Session number (D<session>:<i>); turns of one session are one sitting of the chat. */
+  session: number;
 }
 export interface LocomoQuestion {
   question: string;
@@ -76,7 +79,7 @@ export function loadConversation(file: string): LocomoConversation {
     // sessions without a parsable date are placed a day apart so order still holds
     const start = parseSessionDate(conv[`session_${n}_date_time`]) ?? Date.UTC(2020, 0, 1) + n * 86_400_000;
     z.array(turnSchema).parse(conv[`session_${n}`]).forEach((t, i) => {
-      turns.push({ diaId: t.dia_id, content: turnContent(t), ts: start + i * 1000 });
+      turns.push({ diaId: t.dia_id, content: turnContent(t), ts: start + i * 1000, speaker: t.speaker, session: n });
     });
   }
   const questions = z

@@ -2,16 +2,20 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { EmbeddingProvider } from "@/lib/embeddings";
 import { createMemory, createMemoryContext, type CreateMemoryOptions } from "@/lib/memory";
+import { contextFor } from "@/lib/memory/contextual";
 import { deleteMatching } from "@/lib/memory/engines/common";
 import type { RecallMode } from "@/lib/memory/types";
 import type { VectorEngineName } from "@/lib/redis/probe";
 import type { LocomoConversation } from "./dataset";
 
 /**
- * LoCoMo retrieval: every turn of a conversation becomes a memory of one user (ingested
- * through the engine in batches of 32 embeddings, one pipeline per batch); every question with
- * evidence is asked through the memory facade's recall() — the same dense/lexical/RRF code
- * the bot uses. recall@k = |evidence ∩ top-k dia_ids| / |evidence|.
+ * LoCoMo retrieval: every turn of a conversation becomes a memory of one user, stored through
+ * appendMessage() exactly as the bot stores a message — with the previous turn as its context
+ * by the same rule (contextFor) — and every question with evidence is asked through the memory
+ * facade's recall(), the same dense/lexical/hybrid code the bot uses.
+ * recall@k = |evidence ∩ top-k dia_ids| / |evidence|, reported overall, per category and per
+ * conversation (mean ± sd over conversations = the leave-one-conversation-out score, since no
+ * parameter is fitted here: the defaults were picked by leave-one-out in scripts/locomo/explore.ts).
  */
 
 export interface EvalOptions {
@@ -25,6 +29,8 @@ export interface EvalOptions {
   ks: number[];
   /** Key prefix to write under (removed afterwards); default a unique `eval:locomo:<random>:`. */
   prefix?: string;
+  /** false: store turns without their neighbour (the pre-issue-14 scheme), to measure its cost and gain. */
+  context?: boolean;
   /** Progress lines (stderr in the CLI). */
   progress?: (line: string) => void;
 }
@@ -34,6 +40,9 @@ export interface ModeResult {
   /** "recall@<k>" → mean recall. */
   recall: Record<string, number>;
   byCategory: Record<string, { n: number; recall: Record<string, number> }>;
+  byConversation: Record<string, { n: number; recall: Record<string, number> }>;
+  /** Mean and population sd over conversations of each recall@k. */
+  perConversation: Record<string, { mean: number; sd: number }>;
   query_p50_ms: number;
   query_p95_ms: number;
 }
@@ -43,10 +52,10 @@ export interface EvalResult {
   model: string;
   turns: number;
   ingest_per_s: number;
+  /** Process CPU (all threads, model included) per stored turn, ms. */
+  ingest_cpu_ms_per_turn: number;
   modes: Partial<Record<RecallMode, ModeResult>>;
 }
-
-const BATCH = 32;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -67,27 +76,29 @@ export async function runLocomoEval(o: EvalOptions): Promise<EvalResult> {
     // ---- ingest ----
     let turns = 0;
     const ingestStarted = performance.now();
+    const cpuStarted = process.cpuUsage();
     for (const [ci, conv] of o.conversations.entries()) {
       const userId = ci + 1;
-      for (let i = 0; i < conv.turns.length; i += BATCH) {
-        const batch = conv.turns.slice(i, i + BATCH);
-        const vectors = await o.embedder.embed(batch.map((t) => t.content));
-        const p = o.redis.pipeline();
-        batch.forEach((t, j) => engine.write(p, { id: `${t.ts.toString(36)}-${t.diaId}`, userId, role: "user", content: t.content, ts: t.ts, meta: { dia_id: t.diaId } }, vectors[j]!));
-        const failed = ((await p.exec()) ?? []).find(([e]) => e);
-        if (failed) throw failed[0];
+      let previous: { content: string; ts: number } | undefined;
+      for (const t of conv.turns) {
+        const context = o.context === false ? undefined : contextFor(previous, t.ts);
+        await memory.appendMessage({ userId, role: "user", content: t.content, at: new Date(t.ts), meta: { dia_id: t.diaId }, context });
+        previous = t;
       }
       turns += conv.turns.length;
       log(`ingested ${conv.name}: ${conv.turns.length} turns`);
     }
     const ingestPerS = turns / ((performance.now() - ingestStarted) / 1000);
+    const cpu = process.cpuUsage(cpuStarted);
+    const cpuPerTurn = (cpu.user + cpu.system) / 1000 / Math.max(1, turns);
 
     // ---- questions ----
     const maxK = Math.max(...o.ks);
-    const result: EvalResult = { engine: o.engine, model: o.embedder.id, turns, ingest_per_s: Math.round(ingestPerS * 10) / 10, modes: {} };
+    const result: EvalResult = { engine: o.engine, model: o.embedder.id, turns, ingest_per_s: Math.round(ingestPerS * 10) / 10, ingest_cpu_ms_per_turn: Math.round(cpuPerTurn * 100) / 100, modes: {} };
     for (const mode of o.modes) {
       const sums: Record<string, number> = {};
       const cats: Record<string, { n: number; sums: Record<string, number> }> = {};
+      const convs: Record<string, { n: number; sums: Record<string, number> }> = {};
       const latencies: number[] = [];
       let n = 0;
       for (const [ci, conv] of o.conversations.entries()) {
@@ -97,13 +108,16 @@ export async function runLocomoEval(o: EvalOptions): Promise<EvalResult> {
           latencies.push(performance.now() - started);
           const ranked = hits.map((h) => h.meta?.dia_id ?? "");
           const cat = (cats[String(q.category)] ??= { n: 0, sums: {} });
+          const cv = (convs[conv.name] ??= { n: 0, sums: {} });
           n += 1;
           cat.n += 1;
+          cv.n += 1;
           for (const k of o.ks) {
             const top = new Set(ranked.slice(0, k));
             const r = q.evidence.filter((e) => top.has(e)).length / q.evidence.length;
             sums[`recall@${k}`] = (sums[`recall@${k}`] ?? 0) + r;
             cat.sums[`recall@${k}`] = (cat.sums[`recall@${k}`] ?? 0) + r;
+            cv.sums[`recall@${k}`] = (cv.sums[`recall@${k}`] ?? 0) + r;
           }
         }
       }
@@ -113,6 +127,8 @@ export async function runLocomoEval(o: EvalOptions): Promise<EvalResult> {
         n,
         recall: mean(sums, n),
         byCategory: Object.fromEntries(Object.entries(cats).sort().map(([c, v]) => [c, { n: v.n, recall: mean(v.sums, v.n) }])),
+        byConversation: Object.fromEntries(Object.entries(convs).map(([c, v]) => [c, { n: v.n, recall: mean(v.sums, v.n) }])),
+        perConversation: spread(Object.values(convs).map((v) => mean(v.sums, v.n))),
         query_p50_ms: Math.round(percentile(latencies, 0.5) * 100) / 100,
         query_p95_ms: Math.round(percentile(latencies, 0.95) * 100) / 100,
       };
@@ -126,6 +142,18 @@ export async function runLocomoEval(o: EvalOptions): Promise<EvalResult> {
   }
 }
 
+/** Mean ± population sd of each recall@k over conversations. */
+function spread(rows: Record<string, number>[]): Record<string, { mean: number; sd: number }> {
+  const out: Record<string, { mean: number; sd: number }> = {};
+  for (const key of Object.keys(rows[0] ?? {})) {
+    const xs = rows.map((r) => r[key] ?? 0);
+    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length);
+    out[key] = { mean: Math.round(m * 1000) / 1000, sd: Math.round(sd * 1000) / 1000 };
+  }
+  return out;
+}
+
 /** The printed table: one row per mode (overall) and per mode × category. */
 export function formatTable(r: EvalResult, ks: number[]): string {
   const head = ["mode", "category", "n", ...ks.map((k) => `R@${k}`), "p50 ms", "p95 ms"];
@@ -133,11 +161,13 @@ export function formatTable(r: EvalResult, ks: number[]): string {
   for (const [mode, m] of Object.entries(r.modes)) {
     rows.push([mode, "all", String(m.n), ...ks.map((k) => m.recall[`recall@${k}`]!.toFixed(3)), m.query_p50_ms.toFixed(1), m.query_p95_ms.toFixed(1)]);
     for (const [c, v] of Object.entries(m.byCategory)) rows.push(["", `cat ${c}`, String(v.n), ...ks.map((k) => v.recall[`recall@${k}`]!.toFixed(3)), "", ""]);
+    const convs = Object.keys(m.byConversation).length;
+    if (convs > 1) rows.push(["", `per conv (${convs}) mean±sd`, "", ...ks.map((k) => `${m.perConversation[`recall@${k}`]!.mean.toFixed(3)}±${m.perConversation[`recall@${k}`]!.sd.toFixed(3)}`), "", ""]);
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [
-    `LoCoMo retrieval — engine ${r.engine}, model ${r.model}, ${r.turns} turns, ingest ${r.ingest_per_s}/s`,
+    `LoCoMo retrieval — engine ${r.engine}, model ${r.model}, ${r.turns} turns, ingest ${r.ingest_per_s}/s, ${r.ingest_cpu_ms_per_turn} ms CPU/turn`,
     line(head),
     line(widths.map((w) => "-".repeat(w))),
     ...rows.map(line),

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { EngineHit } from "@/lib/memory/engines/types";
-import { fuse, FUSION_DEFAULTS, rrf } from "@/lib/memory/fusion";
+import { fuse, FUSION_DEFAULTS, minmaxFusion, rrf } from "@/lib/memory/fusion";
 
 const hit = (id: string, score: number): EngineHit => ({ record: { id, userId: 1, role: "user", content: id, ts: 0 }, score });
 
@@ -43,11 +43,51 @@ describe("fuse", () => {
     assert.equal(fuse(dense, lexical, { limit: 2 }).length, 2);
   });
 
-  it("uses the tuned defaults (dense weighted below lexical)", () => {
+  it("rrf keeps its tuned defaults (dense weighted below lexical)", () => {
     assert.ok(FUSION_DEFAULTS.weights.dense < FUSION_DEFAULTS.weights.lexical);
-    const out = fuse([hit("d", 0.9)], [hit("l", 5)]);
+    const out = fuse([hit("d", 0.9)], [hit("l", 5)], { method: "rrf" });
     assert.equal(out[0]!.record.id, "l", "equal ranks: lexical wins with the default weights");
     assert.ok(Math.abs(out[0]!.score - 1 / (FUSION_DEFAULTS.k + 1)) < 1e-12);
+  });
+
+  it("defaults to min-max fusion with the dense share below one half", () => {
+    assert.equal(FUSION_DEFAULTS.method, "minmax");
+    assert.ok(FUSION_DEFAULTS.alpha > 0 && FUSION_DEFAULTS.alpha < 0.5);
+    const out = fuse([hit("d", 0.9), hit("x", 0.5)], [hit("l", 9), hit("y", 1)]);
+    assert.equal(out[0]!.record.id, "l", "both tops scale to 1: lexical's larger share wins");
+    assert.ok(Math.abs(out[0]!.score - (1 - FUSION_DEFAULTS.alpha)) < 1e-12);
+  });
+
+  it("keeps BM25's best match first (pinLexicalTop), the rest in fused order", () => {
+    const dense = [hit("a", 0.9), hit("b", 0.85), hit("c", 0.1)];
+    const lexical = [hit("c", 2), hit("b", 1.9), hit("z", 0.1)];
+    assert.equal(fuse(dense, lexical, { pinLexicalTop: false })[0]!.record.id, "b");
+    assert.deepEqual(fuse(dense, lexical).map((h) => h.record.id), ["c", "b", "a", "z"]);
+    assert.deepEqual(fuse(dense, [], {}).map((h) => h.record.id), ["a", "b", "c"], "nothing to pin without lexical hits");
+  });
+});
+
+describe("minmaxFusion", () => {
+  it("keeps score gaps: a record second in both lists beats one first in only one", () => {
+    const dense = [hit("a", 0.9), hit("b", 0.88), hit("z", 0.1)];
+    const lexical = [hit("c", 10), hit("b", 9.5), hit("y", 1)];
+    assert.equal(minmaxFusion(dense, lexical, 0.5)[0]!.id, "b");
+    // …but a record far behind in one list is not rescued by being second in the other
+    const far = minmaxFusion([hit("a", 0.9), hit("b", 0.2), hit("z", 0.1)], [hit("c", 10), hit("b", 5), hit("y", 1)], 0.5);
+    assert.deepEqual(far.slice(0, 2).map((x) => x.id).sort(), ["a", "c"]);
+  });
+
+  it("alpha 1 is the dense order and alpha 0 the lexical order; out-of-range alpha is clamped", () => {
+    const dense = [hit("a", 0.9), hit("b", 0.5), hit("c", 0.1)];
+    const lexical = [hit("c", 3), hit("b", 2), hit("a", 1)];
+    assert.deepEqual(minmaxFusion(dense, lexical, 1).map((x) => x.id), ["a", "b", "c"]);
+    assert.deepEqual(minmaxFusion(dense, lexical, 0).map((x) => x.id), ["c", "b", "a"]);
+    assert.deepEqual(minmaxFusion(dense, lexical, 7).map((x) => x.id), ["a", "b", "c"]);
+  });
+
+  it("a list of equal scores counts fully for each of its records", () => {
+    const out = minmaxFusion([hit("a", 0.3), hit("b", 0.3)], [], 0.4);
+    assert.deepEqual(out.map((x) => [x.id, x.score]), [["a", 0.4], ["b", 0.4]]);
   });
 
   it("empty inputs give empty output; one empty list passes the other through in order", () => {

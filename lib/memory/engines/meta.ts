@@ -1,5 +1,6 @@
 import type { VectorEngineName } from "../../redis/probe";
 import { AppError } from "../../errors";
+import { EMBED_SCHEME, LEGACY_SCHEME } from "../contextual";
 import type { EngineContext } from "./types";
 
 /**
@@ -17,6 +18,8 @@ export interface IndexMeta {
   encoding: string;
   embedder: string;
   algorithm: string;
+  /** How a message's vector is computed (lib/memory/contextual.ts): context scheme changes need a reindex too. */
+  scheme: string;
 }
 
 export function expectedMeta(engine: VectorEngineName, ctx: EngineContext): IndexMeta {
@@ -29,6 +32,7 @@ export function expectedMeta(engine: VectorEngineName, ctx: EngineContext): Inde
     embedder: ctx.embedderId,
     // only RediSearch has a choice; the others record what they do
     algorithm: engine === "redisearch" ? ctx.algorithm : engine === "vectorset" ? "HNSW" : "EXACT",
+    scheme: EMBED_SCHEME,
   };
 }
 
@@ -59,6 +63,7 @@ export function assertSameMeta(found: Partial<IndexMeta>, want: IndexMeta, where
 export async function checkAndWriteMeta(engine: VectorEngineName, ctx: EngineContext): Promise<void> {
   const want = expectedMeta(engine, ctx);
   const found = await readMeta(ctx);
-  if (found) assertSameMeta(found, want, metaKey(ctx));
+  // an index recorded before the scheme field holds plain vectors
+  if (found) assertSameMeta({ scheme: LEGACY_SCHEME, ...found }, want, metaKey(ctx));
   else await ctx.redis.hset(metaKey(ctx), { ...want, createdAt: new Date().toISOString() });
 }

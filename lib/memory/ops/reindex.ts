@@ -1,10 +1,14 @@
 import type { MemoryContext } from "../context";
+import { contextFor, embedMemories } from "../contextual";
 import type { MemoryRecord } from "../engines/types";
 import { withRedis } from "../redis-errors";
 import { isBlank } from "../text";
 import { allUsers } from "../users";
 
 const PAGE = 500;
+
+/** A queue row: the record plus the text its vector is mixed with (contextual.ts). */
+type QueuedRecord = MemoryRecord & { context?: string };
 const BATCH = 64;
 
 export interface ReindexProgress {
@@ -16,7 +20,8 @@ export interface ReindexProgress {
 /**
  * Re-embeds every long-term memory with the configured embedder and rebuilds the index.
  * Resumable and safe to interrupt, with its state in Redis (keys.reindex("state"|"queue")):
- *   snapshot  every user's records (text + meta, no vectors) are copied to the queue LIST;
+ *   snapshot  every user's records (text + meta + the neighbour's text, contextFor(): the
+ *             previous memory in id order; no vectors) are copied to the queue LIST;
  *             interrupted → the snapshot starts over (the old index is still intact)
  *   drop      engine.dropAll() + ensureIndex() with the new embedder; idempotent, so repeated
  *   rebuild   batches of 64: embed, then ONE MULTI writes the records, LTRIMs them off the queue
@@ -37,14 +42,21 @@ export async function reindexAll(ctx: MemoryContext, onProgress: (p: ReindexProg
     await withRedis("start the reindex", () => ctx.redis.multi().del(queueKey).hset(stateKey, { phase, embedder: ctx.embedder.id, startedAt: new Date().toISOString() }).exec());
     total = 0;
     for (const { userId } of await allUsers(ctx)) {
+      // a user's memories in conversation order, so each gets its neighbour as context
+      const records: MemoryRecord[] = [];
       for (let offset = 0; ; offset += PAGE) {
         const page = await withRedis("read memories", () => ctx.engine.list(userId, { offset, limit: PAGE }));
-        const rows = page.records.filter((r) => !isBlank(r.content)).map((r) => JSON.stringify({ id: r.id, userId, role: r.role, content: r.content, ts: r.ts, meta: r.meta } satisfies MemoryRecord));
-        if (rows.length > 0) await withRedis("queue memories", () => ctx.redis.rpush(queueKey, ...rows));
-        total += rows.length;
-        onProgress({ phase: "snapshot", done: total, total });
+        records.push(...page.records.filter((r) => !isBlank(r.content)));
+        onProgress({ phase: "snapshot", done: total + records.length, total: total + records.length });
         if (page.records.length < PAGE || offset + PAGE >= page.total) break;
       }
+      records.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const rows = records.map((r, i) => JSON.stringify({ id: r.id, userId, role: r.role, content: r.content, ts: r.ts, meta: r.meta, context: contextFor(records[i - 1], r.ts) } satisfies QueuedRecord));
+      for (let i = 0; i < rows.length; i += PAGE) {
+        const chunk = rows.slice(i, i + PAGE);
+        await withRedis("queue memories", () => ctx.redis.rpush(queueKey, ...chunk));
+      }
+      total += rows.length;
     }
     phase = "drop";
     await withRedis("save reindex state", () => ctx.redis.hset(stateKey, { phase, total: String(total), done: "0" }));
@@ -59,14 +71,16 @@ export async function reindexAll(ctx: MemoryContext, onProgress: (p: ReindexProg
   }
 
   let done = Number((await withRedis("read reindex state", () => ctx.redis.hget(stateKey, "done"))) ?? 0);
+  let previousBatch = new Map<string, Float32Array>(); // plain vectors: the next batch's first neighbour
   for (;;) {
     onProgress({ phase: "rebuild", done, total });
     const raw = await withRedis("read the reindex queue", () => ctx.redis.lrange(queueKey, 0, BATCH - 1));
     if (raw.length === 0) break;
-    const records = raw.map((r) => JSON.parse(r) as MemoryRecord);
-    const vectors = await ctx.embedder.embed(records.map((r) => r.content));
+    const queued = raw.map((r) => JSON.parse(r) as QueuedRecord);
+    const { vectors, plain } = await embedMemories(ctx.embedder, queued.map((r) => ({ text: r.content, context: r.context })), previousBatch);
+    previousBatch = plain;
     const m = ctx.redis.multi();
-    records.forEach((r, i) => ctx.engine.write(m, r, vectors[i]!));
+    queued.forEach((q, i) => ctx.engine.write(m, { id: q.id, userId: q.userId, role: q.role, content: q.content, ts: q.ts, meta: q.meta }, vectors[i]!));
     m.ltrim(queueKey, raw.length, -1).hincrby(stateKey, "done", raw.length);
     await withRedis("write re-embedded memories", () => m.exec());
     done += raw.length;
