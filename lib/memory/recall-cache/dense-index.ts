@@ -76,8 +76,13 @@ export class DenseIndex {
     this.count++;
   }
 
-  private grow(): void {
-    const cap = this.norms.length * 2;
+  /** Room for `n` vectors in total (a fill knows its count: no doubling slack). */
+  reserve(n: number): void {
+    if (n > this.norms.length) this.grow(n);
+  }
+
+  private grow(to = Math.ceil(this.norms.length * 1.5)): void {
+    const cap = to;
     const data = new Float32Array(cap * this.dims);
     data.set(this.data);
     const norms = new Float64Array(cap);

@@ -143,6 +143,7 @@ export class RecallCache {
     this.counts.fills++;
     const idx = new UserIndex(userId, this.opts.dims, head, len);
     const flat = reply[2]!;
+    idx.reserve(flat.length / 2 + 16);
     for (let i = 0; i + 1 < flat.length; i += 2) idx.add(flat[i]!.toString(), flat[i + 1] as Buffer);
     this.drop(userId);
     if (len === 0 || !this.enabled) return idx; // no log: exact data, nothing to keep in step with

@@ -59,6 +59,11 @@ export class UserIndex {
     }
   }
 
+  /** Room for `n` records (full loads): the vector array is allocated once, at its size. */
+  reserve(n: number): void {
+    this.dense?.reserve(n);
+  }
+
   has(id: string): boolean {
     return this.slotById.has(id);
   }
