@@ -20,6 +20,7 @@ export class LexicalIndex {
   private readonly postings = new Map<string, Postings>();
   private lengths: Uint32Array = new Uint32Array(64);
   private count = 0;
+  private scratch = new Float64Array(64);
   private total = 0;
   /** Posting entries held, for the cache's byte estimate. */
   entries = 0;
@@ -69,7 +70,10 @@ export class LexicalIndex {
     }
     if (n <= 0) return [];
     const avg = total / n || 1;
-    const scores = new Map<number, number>();
+    // dense scratch + touched list: much faster than a Map for thousands of matching documents
+    if (this.scratch.length < this.count) this.scratch = new Float64Array(this.lengths.length);
+    const scores = this.scratch;
+    const touched: number[] = [];
     for (const t of terms) {
       const p = this.postings.get(t);
       if (!p) continue;
@@ -81,11 +85,16 @@ export class LexicalIndex {
       for (let i = 0; i < slots.length; i++) {
         const s = slots[i]!;
         if (ex?.has(s)) continue;
-        scores.set(s, (scores.get(s) ?? 0) + bm25Term(idf, tfs[i]!, bm25Norm(this.lengths[s]!, avg)));
+        if (scores[s] === 0) touched.push(s); // every BM25 term is > 0 (idf > 0, tf ≥ 1)
+        scores[s] = scores[s]! + bm25Term(idf, tfs[i]!, bm25Norm(this.lengths[s]!, avg));
       }
     }
-    const out: { slot: number; score: number }[] = [];
-    for (const [slot, score] of scores) out.push({ slot, score });
+    const out: { slot: number; score: number }[] = new Array(touched.length);
+    for (let i = 0; i < touched.length; i++) {
+      const slot = touched[i]!;
+      out[i] = { slot, score: scores[slot]! };
+      scores[slot] = 0;
+    }
     return out;
   }
 }
