@@ -114,9 +114,11 @@ for (const t of targets) {
 
       // instance b appends (MULTI, like appendMessage): a sees them on its next call, as a delta
       const more = makeRecords(rand, u, 30);
+      more[5] = { ...more[5]!, id: `spaced id {x} "q" ${more[5]!.id}`, content: "kangaroo with a spaced id" };
       await writeAll(redis, b, more, true);
       await assertSame(a, exact, u, [...more, ...first], rand, "after b's writes");
       assert.ok(((await a.info()).recallCache as unknown as Record<string, number>).deltas! > 0, "new records came as a delta");
+      assert.deepEqual((await a.lexicalSearch("kangaroo", { userId: u, k: 3 })).map((h) => h.record.id), [more[5]!.id], "an id with spaces arrives through the delta");
 
       // b forgets the user, then the same ids come back with other vectors and texts (reindex / re-import)
       await b.deleteUser(u);

@@ -6,7 +6,7 @@ import { UserIndex } from "./user-index";
 /**
  * Keeps UserIndex copies of users' memories in step with Redis, one EVALSHA per recall.
  *
- * Every engine write also RPUSHes `<id> <nonce>` to the user's id log (same MULTI as the record,
+ * Every engine write also RPUSHes `<id> <nonce>` (ids may contain spaces: the nonce is after the last one) to the user's id log (same MULTI as the record,
  * same TTL). The log's length is the user's version; its head entry (carrying a random nonce)
  * names the generation: forget / reindex / import-after-forget / TTL expiry delete the log, and
  * the next write starts a new one with a new head, so a stale copy can never look current even
@@ -32,7 +32,7 @@ if head == ARGV[1] then
   if have < len and len - have <= ${MAX_DELTA} then
     local entries = redis.call('LRANGE', KEYS[1], have, -1)
     local ids = {}
-    for i, e in ipairs(entries) do ids[i] = string.match(e, '^[^ ]+') end
+    for i, e in ipairs(entries) do ids[i] = string.match(e, '^(.*) ') end
     return {len, head, ids, redis.call('HMGET', KEYS[2], unpack(ids))}
   end
 end
