@@ -4,7 +4,8 @@ const nextConfig = {
   output: "standalone",
   // Native / heavy server packages are loaded from node_modules at run time, not bundled:
   // onnxruntime-node ships a .node binary and transformers.js loads it dynamically.
-  serverExternalPackages: ["@huggingface/transformers", "onnxruntime-node", "ioredis"],
+  // usearch (recall cache's SIMD exact search) ships prebuilt .node binaries found by node-gyp-build.
+  serverExternalPackages: ["@huggingface/transformers", "onnxruntime-node", "ioredis", "usearch"],
   // transformers.js loads onnxruntime-node through createRequire, which the tracer cannot see:
   // include its JS and the linux x64 binary, or the standalone server and Vercel functions
   // cannot run the local model (tests/integration/deploy.standalone.test.ts checks this).
@@ -16,6 +17,10 @@ const nextConfig = {
       // onnxruntime-node require()s the CommonJS build; the tracer only saw the ESM one.
       "./node_modules/onnxruntime-common/package.json",
       "./node_modules/onnxruntime-common/dist/cjs/**",
+      // node-gyp-build finds usearch's binary at run time; without it the recall cache falls back to a JS loop.
+      "./node_modules/usearch/package.json",
+      "./node_modules/usearch/javascript/dist/cjs/**",
+      "./node_modules/usearch/prebuilds/linux-x64/**",
     ],
   },
   // Browser-only ONNX runtimes are never used on the server; keep them out of traced functions

@@ -100,6 +100,7 @@ export const envSchema = z.object({
   MAX_MESSAGE_CHARS: int(16000, 100, 1000000).describe("Longer messages are stored truncated with a marker."),
   JOURNAL_FILE: optionalString().describe("File that mirrors the Redis-down write journal so a restart keeps it."),
   JOURNAL_MAX: int(10000, 10, 10000000).describe("Most writes kept in the journal while Redis is down."),
+  RECALL_CACHE_MB: int(128, 0, 65536).describe("In-process recall cache per app instance (scan / vector-set lexical), LRU over users; ~17 MB per 10k memories; 0 = off."),
 
   OPENAI_API_KEY: optionalString().describe("Key for chat completions (and embeddings with EMBEDDING_PROVIDER=openai)."),
   OPENAI_BASE_URL: url(["http:", "https:"]).describe("Any OpenAI-compatible endpoint, e.g. http://localhost:11434/v1."),

@@ -80,6 +80,7 @@ export interface Config {
     maxMessageChars: number;
     journalFile?: string;
     journalMax: number;
+    recallCacheMb: number;
   };
   llm: {
     apiKey?: string;
@@ -231,6 +232,7 @@ export function loadConfig(env: RawEnv = process.env): Config {
       maxMessageChars: e.MAX_MESSAGE_CHARS,
       journalFile: e.JOURNAL_FILE,
       journalMax: e.JOURNAL_MAX,
+      recallCacheMb: e.RECALL_CACHE_MB,
     },
     llm: {
       apiKey: e.OPENAI_API_KEY,

@@ -1,5 +1,10 @@
 /**
- * npm run bench [-- --quick] [--json FILE] [--server URL] [--shared]
+ * npm run bench [-- --quick] [--json FILE] [--server URL] [--shared] [--only storage,bytes,overhead]
+ *                 [--per-user 10000[,…]] [--iterations N] [--case-ms MS]
+ *
+ * --per-user sets the one-user sizes of the storage suite (and skips its many-users phase);
+ * --iterations / --case-ms cap each measured case (count / wall time) to keep shared-machine
+ * runs short. With the model, storage recalls embed every query with the real model.
  *
  * Latency of every memory operation on every server kind of the test matrix (Redis 7, Valkey 8,
  * Redis 8, Redis Stack) against the PING floor and the original plan's append, embedding speed,
@@ -42,6 +47,9 @@ const { values: args } = parseArgs({
     server: { type: "string", multiple: true },
     shared: { type: "boolean", default: false },
     only: { type: "string" },
+    "per-user": { type: "string" },
+    iterations: { type: "string" },
+    "case-ms": { type: "string" },
   },
 });
 
@@ -133,7 +141,14 @@ async function benchServer(t: Target, ctx: BenchContext, embedder: EmbeddingProv
 
 async function main() {
   const quick = args.quick;
-  const sizes = quick ? QUICK : FULL;
+  const sizes = { ...(quick ? QUICK : FULL) };
+  if (args["per-user"]) {
+    sizes.perUser = args["per-user"].split(",").map((n) => Number(n.replace(/_/g, ""))).filter((n) => Number.isInteger(n) && n > 0).sort((a, b) => a - b);
+    if (!sizes.perUser.length) throw new Error(`--per-user wants sizes like 10000 or 1000,10000, got ${args["per-user"]}`);
+    sizes.spreadTotal = 0; // one user only
+  }
+  if (args.iterations) sizes.iterations = Math.max(10, Number(args.iterations) || sizes.iterations);
+  if (args["case-ms"]) sizes.caseMaxMs = Math.max(100, Number(args["case-ms"]) || sizes.caseMaxMs);
   const command = `npm run bench${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`;
   const report = new Report(reportMeta(`MindMate benchmark${quick ? " (--quick: reduced sizes)" : ""}`, command));
   const started = performance.now();
@@ -143,7 +158,8 @@ async function main() {
   let real: EmbeddingProvider | undefined;
   if (dir) {
     log("embedding: cold load, single query, batches");
-    const m = await measureEmbedding(dir, { queries: sizes.embedQueries, quick });
+    const onlyOthers = args.only !== undefined && !args.only.split(",").includes("embedding");
+    const m = await measureEmbedding(dir, { queries: onlyOthers ? 30 : sizes.embedQueries, quick: quick || onlyOthers });
     embedding = m.results;
     real = m.embedder;
   }

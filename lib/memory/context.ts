@@ -20,6 +20,8 @@ export interface CreateMemoryOptions {
   encoding: VectorEncoding;
   algorithm: "HNSW" | "FLAT";
   journal?: { file?: string; max: number };
+  /** In-process recall cache cap (scan, vector-set lexical); 0 = off; default RECALL_CACHE_MB_DEFAULT. */
+  recallCacheMb?: number;
   metrics?: { observe(op: MemoryOp, ms: number): void };
 }
 

@@ -38,6 +38,7 @@ export function createMemoryContext(opts: CreateMemoryOptions): MemoryContext {
     encoding: opts.encoding,
     algorithm: opts.algorithm,
     ttlSeconds: opts.longTermTtlDays * 86400,
+    recallCacheBytes: opts.recallCacheMb === undefined ? undefined : opts.recallCacheMb * 1024 * 1024,
   });
   return {
     opts,
@@ -170,6 +171,7 @@ export function getMemory(): Promise<Memory> {
       encoding: c.vector.encoding,
       algorithm: c.vector.algorithm,
       journal: { file: c.memory.journalFile, max: c.memory.journalMax },
+      recallCacheMb: c.memory.recallCacheMb,
       metrics: { observe: (op, ms) => tracked.has(op) && recordLatency(op as never, ms) },
     });
     await memory.init();

@@ -2,7 +2,9 @@
  * The VectorEngine contract, run unchanged against every engine on its real server:
  * redis-stack → redisearch (HNSW and FLAT), redis8 → vectorset, redis7 and valkey8 → scan.
  * Vectors are seeded random + clustered unit vectors (no model); the reference is the exact
- * cosine ranking computed here.
+ * cosine ranking computed here. scan and vectorset also run with their recall cache
+ * (lib/memory/recall-cache) off, always cold (a 1-byte cap evicts after every query), warm, and
+ * warm while another engine instance on the same Redis does every write.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -26,14 +28,19 @@ interface Target {
   server: TestServer["name"];
   engine: VectorEngineName;
   algorithm: "HNSW" | "FLAT";
+  cache?: "off" | "cold" | "warm" | "other instance writes";
 }
+const cacheModes = ["off", "cold", "warm", "other instance writes"] as const;
 const targets: Target[] = [
   { label: "redisearch HNSW (redis-stack)", server: "redis-stack", engine: "redisearch", algorithm: "HNSW" },
   { label: "redisearch FLAT (redis-stack)", server: "redis-stack", engine: "redisearch", algorithm: "FLAT" },
-  { label: "vectorset (redis8)", server: "redis8", engine: "vectorset", algorithm: "HNSW" },
-  { label: "scan (redis7)", server: "redis7", engine: "scan", algorithm: "HNSW" },
-  { label: "scan (valkey8)", server: "valkey8", engine: "scan", algorithm: "HNSW" },
+  ...cacheModes.flatMap((cache) => [
+    { label: `vectorset (redis8), recall cache ${cache}`, server: "redis8" as const, engine: "vectorset" as const, algorithm: "HNSW" as const, cache },
+    { label: `scan (redis7), recall cache ${cache}`, server: "redis7" as const, engine: "scan" as const, algorithm: "HNSW" as const, cache },
+    { label: `scan (valkey8), recall cache ${cache}`, server: "valkey8" as const, engine: "scan" as const, algorithm: "HNSW" as const, cache },
+  ]),
 ];
+const CACHE_BYTES = { off: 0, cold: 1, warm: undefined, "other instance writes": undefined };
 
 type Stored = MemoryRecord & { vector: Float32Array };
 
@@ -72,16 +79,30 @@ for (const t of targets) {
     let prefix: string;
     let ctx: EngineContext;
     let engine: VectorEngine;
+    /** The instance that writes: another one on the same Redis in "other instance writes". */
+    let writer: VectorEngine;
     const records = makeRecords(42);
     const ofUser = (u: number) => records.filter((r) => r.userId === u);
 
     before(async () => {
       redis = createRedisClient({ url: server!.url, commandTimeoutMs: 60_000 });
       prefix = uniquePrefix(`eng-${t.engine}`);
-      ctx = { redis, keys: memoryKeys(prefix), dims: DIMS, embedderId: "test:random", encoding: "float32", algorithm: t.algorithm, ttlSeconds: 0 };
+      ctx = { redis, keys: memoryKeys(prefix), dims: DIMS, embedderId: "test:random", encoding: "float32", algorithm: t.algorithm, ttlSeconds: 0, recallCacheBytes: CACHE_BYTES[t.cache ?? "warm"] };
       engine = createEngine(t.engine, ctx);
+      writer = t.cache === "other instance writes" ? createEngine(t.engine, ctx) : engine;
       await engine.ensureIndex();
-      await writeAll(redis, engine, records);
+      if (t.cache === "other instance writes") {
+        // warm this instance's cache on part of the data, then the other instance writes the rest
+        const half = records.filter((_, i) => i % 2 === 0);
+        await writeAll(redis, writer, half);
+        for (const u of USERS) {
+          await engine.lexicalSearch("coffee", { userId: u, k: 3 });
+          await engine.denseSearch(records[0]!.vector, { userId: u, k: 3 });
+        }
+        await writeAll(redis, writer, records.filter((_, i) => i % 2 === 1));
+      } else {
+        await writeAll(redis, engine, records);
+      }
     });
 
     after(async () => {
@@ -144,7 +165,7 @@ for (const t of targets) {
         content: i === 7 ? "We talked about a zebra at the zoo today" : `I drank coffee this morning with friends ${i}`,
       }));
       docs.push({ id: "lex-pine", userId: u, role: "user", ts: 1_700_000_000_100, vector: randomUnit(rand, DIMS), content: "Grandma's pineapple cake recipe, finally!" });
-      await writeAll(redis, engine, docs);
+      await writeAll(redis, writer, docs);
       const rare = await engine.lexicalSearch("coffee zebra", { userId: u, k: 5 });
       assert.equal(rare[0]?.record.id, "lex-7", "the rare term outranks the common one");
       assert.ok(rare.slice(1).every((h) => h.record.content.includes("coffee")));
@@ -167,7 +188,7 @@ for (const t of targets) {
         content: `@user:{${USERS[0]}} | -foo "bar" => [KNN 5 @vec $B] ünïcödé 日本語 kangaroo`,
         meta: { "dia{id}": "D1:3|x", note: `"@*{}"` },
       };
-      await writeAll(redis, engine, [rec]);
+      await writeAll(redis, writer, [rec]);
       const dense = await engine.denseSearch(rec.vector, { userId: u, k: 3 });
       assert.equal(dense.length, 1);
       assert.deepEqual({ ...dense[0]!.record }, { id: rec.id, userId: u, role: rec.role, content: rec.content, ts: rec.ts, meta: rec.meta });
@@ -198,7 +219,7 @@ for (const t of targets) {
       assert.deepEqual(userKeys(await keysWithPrefix(redis, prefix), u), [], "no key of the user is left");
       assert.equal((await engine.denseSearch(mine[0]!.vector, { userId: u, k: 5 })).length, 0);
       assert.equal(await engine.count(USERS[0]!), PER_USER, "other users keep theirs");
-      await writeAll(redis, engine, mine); // restore for later tests
+      await writeAll(redis, writer, mine); // restore for later tests
     });
 
     it("ensureIndex refuses an existing index built with other dims or another embedder (memory:reindex)", async () => {
@@ -227,7 +248,7 @@ for (const t of targets) {
       await withTtl.deleteUser(910030);
     });
 
-    it("encodings: recall@10 vs the float32 exact ranking and bytes per message", async () => {
+    it("encodings: recall@10 vs the float32 exact ranking and bytes per message", { skip: t.cache !== undefined && t.cache !== "warm" && "once per server is enough" }, async () => {
       const n = 1000;
       const rand = prng(99);
       const vectors = clusteredVectors(rand, n, DIMS, { clusters: 20 });

@@ -3,6 +3,7 @@ import { bm25Search } from "../lexical";
 import { packedCosine, packRecord, packedVector, readHeader, unpackRecord } from "./codec";
 import { assertUserId, deleteNamespace, dropExcluded, hgetallPerUser, memoryUsers, newestFirst, topK, unit, usersKey } from "./common";
 import { checkAndWriteMeta } from "./meta";
+import { recallCacheFor } from "../recall-cache";
 import type { EngineContext, EngineHit, MemoryRecord, VectorEngine } from "./types";
 
 /**
@@ -11,9 +12,13 @@ import type { EngineContext, EngineHit, MemoryRecord, VectorEngine } from "./typ
  * encoding + content + meta, see codec.ts). A user query is ONE HGETALL; cosine and BM25 run
  * in the app. Global search reads every user's hash (SMEMBERS + one pipelined HGETALL each):
  * O(all memories) transferred per query — fine for the dashboard, not for a hot path.
+ * Per-user queries go through the recall cache (lib/memory/recall-cache): decoded vectors and a
+ * BM25 index kept in step with Redis by an id log, one small EVALSHA per query when nothing
+ * changed; results are identical to the exact path below (cache off or global search).
  */
 export function createScanEngine(ctx: EngineContext): VectorEngine {
   const userKey = (u: number) => ctx.keys.memoryUser(u, "s");
+  const cache = recallCacheFor(ctx, userKey, ctx.dims);
 
   /** [userId, field → packed] for one user or all users, in one round trip per phase. */
   async function load(userId: number | undefined): Promise<[number, Record<string, Buffer>][]> {
@@ -35,11 +40,16 @@ export function createScanEngine(ctx: EngineContext): VectorEngine {
       const key = userKey(rec.userId);
       p.hset(key, rec.id, packRecord(rec, vector, ctx.encoding));
       if (ctx.ttlSeconds > 0) p.expire(key, ctx.ttlSeconds);
+      cache.queueWrite(p, rec.userId, rec.id); // after the HSET: a logged id always has its record
       p.sadd(usersKey(ctx), String(rec.userId));
     },
 
     async denseSearch(vector, q) {
       const query = unit(vector);
+      if (q.userId !== undefined && cache.enabled) {
+        assertUserId(q.userId);
+        return (await cache.get(q.userId)).denseSearch(query, q.k, q.excludeIds);
+      }
       const scored: { id: string; score: number; userId: number; buf: Buffer }[] = [];
       for (const [userId, fields] of await load(q.userId)) {
         for (const id in fields) {
@@ -53,12 +63,16 @@ export function createScanEngine(ctx: EngineContext): VectorEngine {
     },
 
     async lexicalSearch(text, q) {
-      const docs: { item: MemoryRecord; text: string }[] = [];
+      if (q.userId !== undefined && cache.enabled) {
+        assertUserId(q.userId);
+        return (await cache.get(q.userId)).lexicalSearch(text, q.k, q.excludeIds);
+      }
+      const docs: { item: MemoryRecord; text: string; id: string }[] = [];
       for (const [userId, fields] of await load(q.userId)) {
         for (const id in fields) {
           if (q.excludeIds?.has(id)) continue;
           const rec = unpackRecord(id, userId, fields[id]!);
-          docs.push({ item: rec, text: rec.content });
+          docs.push({ item: rec, text: rec.content, id });
         }
       }
       const hits: EngineHit[] = bm25Search(text, docs, q.k).map((h) => ({ record: h.item, score: h.score }));
@@ -91,16 +105,19 @@ export function createScanEngine(ctx: EngineContext): VectorEngine {
 
     async deleteUser(userId) {
       assertUserId(userId);
-      await ctx.redis.multi().del(userKey(userId)).srem(usersKey(ctx), String(userId)).exec();
+      await ctx.redis.multi().del(userKey(userId), cache.logKey(userId)).srem(usersKey(ctx), String(userId)).exec();
+      cache.drop(userId);
     },
 
     async info() {
       const users = await memoryUsers(ctx);
-      return { engine: "scan", exact: true, encoding: ctx.encoding, dims: ctx.dims, users: users.length, memories: await engine.count() };
+      return { engine: "scan", exact: true, encoding: ctx.encoding, dims: ctx.dims, users: users.length, memories: await engine.count(), recallCache: cache.stats() };
     },
 
     async dropAll() {
+      cache.clear();
       await deleteNamespace(ctx);
+      cache.clear();
     },
   };
   return engine;

@@ -26,6 +26,8 @@ export interface EngineContext {
   algorithm: "HNSW" | "FLAT";
   /** Long-term TTL in seconds, 0 = no expiry. */
   ttlSeconds: number;
+  /** Byte cap of the in-process recall cache (scan, vector-set lexical); 0 = off; default RECALL_CACHE_MB_DEFAULT. */
+  recallCacheBytes?: number;
 }
 
 export interface EngineQuery {

@@ -5,6 +5,7 @@ import { packRecord, readHeader, unpackRecord } from "./codec";
 import { assertUserId, deleteNamespace, dropExcluded, hgetallPerUser, memoryUsers, newestFirst, topK, usersKey, wanted } from "./common";
 import { luaScript } from "./lua";
 import { checkAndWriteMeta } from "./meta";
+import { recallCacheFor } from "../recall-cache";
 import type { EngineContext, EngineHit, EngineQuery, MemoryRecord, VectorEngine, VectorEncoding } from "./types";
 
 /**
@@ -13,6 +14,8 @@ import type { EngineContext, EngineHit, EngineQuery, MemoryRecord, VectorEngine,
  * vector sets hold no text. Per-user sets beat one shared set with FILTER by a wide margin
  * (docs/engines.md). A user query is one EVALSHA (VSIM + HMGET of the winners).
  * VSIM scores are (cos + 1) / 2; they are turned back into cosine here.
+ * The lexical half (BM25 in the app) goes through the recall cache (lib/memory/recall-cache):
+ * the content records decoded and indexed once, refreshed by an id-log delta per query.
  */
 const QUANT: Record<VectorEncoding, string | undefined> = { float32: "NOQUANT", int8: "Q8", float16: undefined };
 const BUILD_EF = 200;
@@ -31,6 +34,7 @@ return {r, redis.call('HMGET', KEYS[2], unpack(ids))}
 export function createVectorSetEngine(ctx: EngineContext): VectorEngine {
   const setKey = (u: number) => ctx.keys.memoryUser(u, "vs");
   const contentKey = (u: number) => ctx.keys.memoryUser(u, "c");
+  const cache = recallCacheFor(ctx, contentKey, undefined);
   const fp32 = (v: Float32Array) => Buffer.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
 
   function quant(): string {
@@ -72,6 +76,7 @@ export function createVectorSetEngine(ctx: EngineContext): VectorEngine {
       p.call("VADD", sk, "FP32", fp32(vector), rec.id, quant(), "EF", String(BUILD_EF), "SETATTR", attrs);
       p.hset(ck, rec.id, packRecord(rec, undefined, ctx.encoding));
       if (ctx.ttlSeconds > 0) p.expire(sk, ctx.ttlSeconds).expire(ck, ctx.ttlSeconds);
+      cache.queueWrite(p, rec.userId, rec.id); // after the HSET: a logged id always has its record
       p.sadd(usersKey(ctx), String(rec.userId));
     },
 
@@ -91,12 +96,16 @@ export function createVectorSetEngine(ctx: EngineContext): VectorEngine {
     },
 
     async lexicalSearch(text, q) {
-      const docs: { item: MemoryRecord; text: string }[] = [];
+      if (q.userId !== undefined && cache.enabled) {
+        assertUserId(q.userId);
+        return (await cache.get(q.userId)).lexicalSearch(text, q.k, q.excludeIds);
+      }
+      const docs: { item: MemoryRecord; text: string; id: string }[] = [];
       for (const [userId, fields] of await contents(q.userId)) {
         for (const id in fields) {
           if (q.excludeIds?.has(id)) continue;
           const rec = unpackRecord(id, userId, fields[id]!);
-          docs.push({ item: rec, text: rec.content });
+          docs.push({ item: rec, text: rec.content, id });
         }
       }
       return bm25Search(text, docs, q.k).map((h) => ({ record: h.item, score: h.score }));
@@ -132,16 +141,19 @@ export function createVectorSetEngine(ctx: EngineContext): VectorEngine {
 
     async deleteUser(userId) {
       assertUserId(userId);
-      await ctx.redis.multi().del(setKey(userId), contentKey(userId)).srem(usersKey(ctx), String(userId)).exec();
+      await ctx.redis.multi().del(setKey(userId), contentKey(userId), cache.logKey(userId)).srem(usersKey(ctx), String(userId)).exec();
+      cache.drop(userId);
     },
 
     async info() {
       const users = await memoryUsers(ctx);
-      return { engine: "vectorset", layout: "one vector set per user", quantization: QUANT[ctx.encoding], dims: ctx.dims, users: users.length, memories: await engine.count() };
+      return { engine: "vectorset", layout: "one vector set per user", quantization: QUANT[ctx.encoding], dims: ctx.dims, users: users.length, memories: await engine.count(), recallCache: cache.stats() };
     },
 
     async dropAll() {
+      cache.clear();
       await deleteNamespace(ctx);
+      cache.clear();
     },
   };
   return engine;
