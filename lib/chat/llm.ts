@@ -105,6 +105,8 @@ export function createOpenAiLlm(llm: Config["llm"]): LlmClient {
             await showDelta(req, text);
           }
         }
+        // A stream cut by the deadline can end without an error: never pass a cut answer off as whole.
+        if (signal.aborted) throw signal.reason ?? new Error("aborted");
         if (!text.trim()) throw llmError("server", `The model returned an empty answer (model ${req.model})`, { model: req.model });
         return { text, model, usage };
       } catch (e) {

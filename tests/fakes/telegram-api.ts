@@ -98,6 +98,7 @@ export class FakeTelegram {
 
   reset(): void {
     this.calls.length = 0;
+    this.downloads.length = 0;
     this.errors.clear();
     this.draftsSupported = true;
   }
