@@ -3,23 +3,11 @@ import { currentFacts } from "../../chat/profile/block";
 import type { ProfileFact } from "../../memory/types";
 import { escapeHtml } from "../format/html";
 import { requirePrivate, type BotContext } from "../context";
+import { CATEGORY_LABELS } from "../../chat/profile/labels";
 
 /** Buttons per message: Telegram allows 100; a profile past this is shown in part. */
 const MAX_LISTED = 30;
 
-const LABELS: Record<ProfileFact["category"], string> = {
-  name: "Name",
-  address_as: "Call me",
-  family: "Family",
-  place: "Place",
-  like: "Likes",
-  dislike: "Dislikes",
-  goal: "Goal",
-  date: "Date",
-  reply_style: "Reply style",
-  language: "Language",
-  other: "Other",
-};
 
 /** The profile as a numbered list with one delete button per fact and one for all. */
 export function renderProfile(facts: ProfileFact[], userId: number): { text: string; keyboard?: InlineKeyboard } {
@@ -27,7 +15,7 @@ export function renderProfile(facts: ProfileFact[], userId: number): { text: str
   if (live.length === 0) {
     return { text: "I haven't noted anything about you yet. As we talk, I keep a short profile (your name, what you like, your goals…) — /profile shows it and lets you delete any of it." };
   }
-  const lines = live.map((f, i) => `${i + 1}. <b>${LABELS[f.category]}</b>: ${escapeHtml(f.text)}`);
+  const lines = live.map((f, i) => `${i + 1}. <b>${CATEGORY_LABELS[f.category]}</b>: ${escapeHtml(f.text)}`);
   const kb = new InlineKeyboard();
   live.forEach((f, i) => {
     kb.text(`🗑 ${i + 1}`, `profile:del:${userId}:${f.id}`);

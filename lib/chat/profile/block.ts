@@ -1,5 +1,6 @@
 import type { ProfileFact, ReplyStyle } from "../../memory/types";
 import type { TokenCounter } from "../tokens";
+import { CATEGORY_LABELS } from "./labels";
 
 /** Our own words for each reply style: the user's preference picks one, it never writes the prompt. */
 const STYLE_INSTRUCTIONS: Record<ReplyStyle, string> = {
@@ -10,19 +11,6 @@ const STYLE_INSTRUCTIONS: Record<ReplyStyle, string> = {
   playful: "The user enjoys a playful, light-hearted tone.",
 };
 
-const LABELS: Record<ProfileFact["category"], string> = {
-  name: "name",
-  address_as: "address them as",
-  family: "family",
-  place: "place",
-  like: "likes",
-  dislike: "dislikes",
-  goal: "goal",
-  date: "date",
-  reply_style: "reply style",
-  language: "language",
-  other: "other",
-};
 
 export function currentFacts(facts: ProfileFact[]): ProfileFact[] {
   return facts.filter((f) => !f.supersededAt);
@@ -51,7 +39,7 @@ export function profileBlock(facts: ProfileFact[], budget: number, count: TokenC
   let used = count(header);
   for (const f of [...live].reverse()) {
     if (f.category === "reply_style") continue;
-    const line = `- ${LABELS[f.category]}: ${JSON.stringify(f.text)}`;
+    const line = `- ${CATEGORY_LABELS[f.category].toLowerCase()}: ${JSON.stringify(f.text)}`;
     const t = count(line) + 1;
     if (used + t > budget) break;
     used += t;

@@ -3,20 +3,8 @@ import { formatDate } from "@/components/ui/format";
 import { EmptyState } from "@/components/ui/messages";
 import type { ProfileFact } from "@/lib/memory/types";
 import { ProfileFactActions } from "./profile-fact-actions";
+import { CATEGORY_LABELS } from "@/lib/chat/profile/labels";
 
-const LABELS: Record<ProfileFact["category"], string> = {
-  name: "Name",
-  address_as: "Address as",
-  family: "Family",
-  place: "Place",
-  like: "Likes",
-  dislike: "Dislikes",
-  goal: "Goal",
-  date: "Date",
-  reply_style: "Reply style",
-  language: "Language",
-  other: "Other",
-};
 
 function Sources({ userId, fact }: { userId: number; fact: ProfileFact }) {
   if (fact.sources.length === 0) return <span>{fact.by === "admin" ? "edited by an admin" : fact.by === "import" ? "imported" : "no source"}</span>;
@@ -49,7 +37,7 @@ export function ProfileCard({ userId, facts }: { userId: number; facts: ProfileF
             <li key={f.id} className="rounded-md border border-slate-200 p-2" data-testid="profile-fact" data-fact-id={f.id}>
               <div className="flex items-start justify-between gap-2">
                 <div>
-                  <span className="text-xs font-semibold uppercase text-slate-500">{LABELS[f.category]}</span>
+                  <span className="text-xs font-semibold uppercase text-slate-500">{CATEGORY_LABELS[f.category]}</span>
                   <p data-testid="profile-fact-text">{f.text}</p>
                 </div>
                 <ProfileFactActions userId={userId} fact={{ id: f.id, text: f.text }} />
