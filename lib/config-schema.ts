@@ -112,6 +112,14 @@ export const envSchema = z.object({
   RECALL_K: int(5, 1, 50).describe("How many long-term memories personal mode adds to a prompt."),
   RECALL_MIN_SCORE: num(0.3, 0, 1).describe("Cosine similarity a memory needs to be recalled into a prompt."),
 
+  PROFILE: choice(["on", "off"] as const, "on").describe("Keep a user profile (facts, preferences) extracted by the chat model; off saves its model calls."),
+  PROFILE_EVERY_TURNS: int(4, 1, 1000).describe("User turns between two profile extractions (one extra model call each time)."),
+  PROFILE_TOKENS: int(300, 50, 4000).describe("Token budget of the profile block in each prompt."),
+  TRANSCRIPTION_MODEL: z.preprocess(empty, z.string().regex(/^[\w.:/-]+$/, { error: "model names may contain letters, digits and . : / - _" }).default("whisper-1")).describe("Speech-to-text model for voice messages (OpenAI-compatible /audio/transcriptions)."),
+  VOICE_MAX_SECONDS: int(300, 1, 7200).describe("Longest voice message transcribed; longer ones get a polite refusal."),
+  MEDIA_MAX_BYTES: int(20_000_000, 1024, 20_000_000).describe("Largest voice/photo file downloaded (the Bot API serves at most 20 MB)."),
+  VISION_MODELS: modelList.describe("Chat models that can see photos (default gpt-4o-mini, gpt-4.1-mini, gpt-4.1, gpt-4o); with others a photo keeps only its caption."),
+
   TELEGRAM_BOT_TOKEN: optionalString().describe("Token from @BotFather; without it the bot is off."),
   BOT_MODE: z.preprocess((v) => (typeof v === "string" ? (v.trim() === "" ? undefined : v.trim()) : v), z.enum(["webhook", "polling"], { error: "must be one of: webhook, polling" }).optional()).describe("webhook for deployments, polling for local runs; default: polling in development without PUBLIC_URL / TELEGRAM_WEBHOOK_SECRET (npm run dev polls itself), else webhook."),
   TELEGRAM_WEBHOOK_SECRET: optionalString().describe("Secret Telegram sends with each update; required in webhook mode."),

@@ -94,6 +94,8 @@ export interface Config {
     recallMinScore: number;
   };
   telegram: TelegramConfig;
+  profile: { enabled: boolean; everyTurns: number; tokens: number };
+  media: { transcriptionModel: string; voiceMaxSeconds: number; maxBytes: number; visionModels: string[] };
   access: { allowedUserIds: number[]; adminUserIds: number[]; rateLimitPerMinute: number };
   queue: { lockSeconds: number; sweepSeconds: number; staleMinutes: number };
   admin: { password?: string; sessionSecret?: string; sessionHours: number; trustedProxies: number };
@@ -246,6 +248,8 @@ export function loadConfig(env: RawEnv = process.env): Config {
       recallMinScore: e.RECALL_MIN_SCORE,
     },
     telegram,
+    profile: { enabled: e.PROFILE === "on", everyTurns: e.PROFILE_EVERY_TURNS, tokens: e.PROFILE_TOKENS },
+    media: { transcriptionModel: e.TRANSCRIPTION_MODEL, voiceMaxSeconds: e.VOICE_MAX_SECONDS, maxBytes: e.MEDIA_MAX_BYTES, visionModels: e.VISION_MODELS },
     access: {
       allowedUserIds: e.ALLOWED_USER_IDS,
       adminUserIds: e.ADMIN_USER_IDS,

@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3, type RouteConfig } from "@asteasolutions/zod-to-openapi";
 import type { z } from "zod";
+import * as p from "./profile";
 import * as s from "./schemas";
 
 /**
@@ -19,6 +20,10 @@ interface Doc {
   response: z.ZodType;
   public?: boolean;
   download?: boolean;
+  /** Answers raw bytes (a Telegram file) instead of JSON. */
+  binary?: boolean;
+  /** When a 404 can happen: what is missing. */
+  notFound?: string;
 }
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema } });
@@ -36,6 +41,10 @@ const routes: Doc[] = [
   { method: "get", path: "/api/admin/users/{userId}/memories", summary: "Long-term memories, newest first", tag: "users", params: s.userParams, query: s.pageQuery, response: s.memoriesPage },
   { method: "post", path: "/api/admin/users/{userId}/clear", summary: "Clear the short-term history (long-term memory stays)", tag: "users", params: s.userParams, response: s.okBody },
   { method: "get", path: "/api/admin/users/{userId}/export", summary: "Export a user as a JSON download", tag: "users", params: s.userParams, query: s.exportQuery, response: s.okBody, download: true },
+  { method: "get", path: "/api/admin/users/{userId}/profile", summary: "The user's profile facts (current and superseded, with provenance)", tag: "users", params: s.userParams, response: p.profileBody },
+  { method: "patch", path: "/api/admin/users/{userId}/profile", summary: "Edit a current profile fact (the old version stays as history)", tag: "users", params: s.userParams, body: p.profileEditBody, response: p.profileFactBody, notFound: "No current fact with that id" },
+  { method: "delete", path: "/api/admin/users/{userId}/profile", summary: "Delete one profile fact, or all (factId=all)", tag: "users", params: s.userParams, query: p.profileDeleteQuery, response: p.deletedBody, notFound: "No current fact with that id" },
+  { method: "get", path: "/api/admin/media/{fileId}", summary: "A stored photo or voice message, fetched from Telegram by the server", tag: "users", params: p.mediaParams, response: s.okBody, binary: true, notFound: "Telegram has no such file for this bot" },
   { method: "get", path: "/api/admin/search", summary: "Search long-term memory (dense, lexical or hybrid)", tag: "search", query: s.searchQuery, response: s.searchResult },
   { method: "post", path: "/api/admin/playground", summary: "One chat turn as a test user through the bot's pipeline", tag: "playground", body: s.playgroundBody, response: s.playgroundResponse },
 ];
@@ -44,7 +53,8 @@ function register(registry: OpenAPIRegistry, d: Doc): void {
   const errors: RouteConfig["responses"] = {
     400: { description: "Invalid input; the message names the field", content: json(s.errorBody) },
     ...(d.public ? {} : { 401: { description: "Not logged in", content: json(s.errorBody) } }),
-    ...(d.method === "post" || d.method === "delete" ? { 403: { description: "Cross-site request refused", content: json(s.errorBody) } } : {}),
+    ...(d.notFound ? { 404: { description: d.notFound, content: json(s.errorBody) } } : {}),
+    ...(d.method === "post" || d.method === "delete" || d.method === "patch" ? { 403: { description: "Cross-site request refused", content: json(s.errorBody) } } : {}),
     ...(d.path === "/api/admin/users/{userId}" && d.method === "get" ? { 404: { description: "No such user (nothing stored for this id)", content: json(s.errorBody) } } : {}),
     ...(d.body ? { 413: { description: "Body larger than 64 KB", content: json(s.errorBody) }, 415: { description: "Body not sent as Content-Type: application/json", content: json(s.errorBody) } } : {}),
     ...(d.path === "/api/admin/session" && d.method === "post" ? { 429: { description: "Too many wrong passwords (from this address, or from everyone: the global budget)", content: json(s.errorBody) } } : {}),
@@ -62,7 +72,9 @@ function register(registry: OpenAPIRegistry, d: Doc): void {
       ...(d.body ? { body: { content: json(d.body), required: true } } : {}),
     },
     responses: {
-      200: d.download
+      200: d.binary
+        ? { description: "The file's bytes (images inline, audio as an attachment)", content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } }
+        : d.download
         ? { description: "The user's data (UserExport JSON) as an attachment", content: { "application/json": { schema: { type: "object" } } } }
         : { description: "OK", content: json(d.response) },
       ...errors,

@@ -11,6 +11,7 @@ export const BOT_COMMANDS: BotCommand[] = [
   { command: "forget", description: "Delete everything I know about you" },
   { command: "export", description: "Get all your data as a JSON file" },
   { command: "recall", description: "Search my memories of you: /recall <query>" },
+  { command: "profile", description: "What I know about you (delete any of it)" },
   { command: "stats", description: "Your message and token counts" },
 ];
 

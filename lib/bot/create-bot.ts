@@ -19,10 +19,13 @@ import { groupFeature } from "./features/group";
 import { modelFeature } from "./features/model";
 import { nonTextFeature } from "./features/non-text";
 import { personalFeature } from "./features/personal";
+import { photoFeature } from "./features/photo";
+import { profileFeature } from "./features/profile";
 import { rateLimitFeature } from "./features/rate-limit";
 import { recallFeature } from "./features/recall";
 import { startFeature } from "./features/start";
 import { statsFeature } from "./features/stats";
+import { voiceFeature } from "./features/voice";
 
 const log = logger("bot");
 
@@ -85,8 +88,11 @@ export async function createBot(opts: CreateBotOptions): Promise<Bot<BotContext>
     exportFeature,
     recallFeature,
     statsFeature,
+    profileFeature,
     chatFeature, // 5. text → conversation turn
-    nonTextFeature, // 6. photos, voice, stickers, edits: a polite note
+    voiceFeature, // 6. voice/audio → transcript → conversation turn
+    photoFeature, // 7. photo → description (+ caption) → conversation turn
+    nonTextFeature, // 8. stickers, videos, files, edits…: a polite note
   );
   bot.catch((err) => log.error("unhandled bot error", { updateId: err.ctx.update.update_id, error: err.error }));
   return bot;

@@ -1,11 +1,12 @@
 import type { Config } from "../config";
 import { logger } from "../log";
-import type { HistoryMessage, Memory, MemoryHit, UserSettings } from "../memory/types";
+import type { HistoryMessage, Memory, MemoryHit, MessageMedia, ProfileFact, UserSettings } from "../memory/types";
 import { getMemory } from "../memory";
 import { retryWhileUnavailable } from "../memory/redis-errors";
 import { getRuntime } from "../runtime";
 import { createOpenAiLlm, type LlmClient } from "./llm";
 import { previousMessageContext } from "./neighbour";
+import { profileBlock, styleInstruction } from "./profile/block";
 import { buildPrompt, selectWindow, type BuiltPrompt } from "./prompt";
 import { needsSummary, summarize, uncoveredMessages } from "./summary";
 import { tokenCounterFor, type TokenCounter } from "./tokens";
@@ -57,6 +58,10 @@ export interface TurnInput {
   onUserStored?: (message: HistoryMessage) => Promise<void>;
   /** Called with the model's answer before it is stored (records the turn's progress). */
   onAnswer?: (text: string, usage: { promptTokens: number; completionTokens: number }) => Promise<void>;
+  /** The message was a voice message / photo: `text` is its transcript / description. */
+  media?: MessageMedia;
+  /** Images the model sees with this message (data: URLs; vision-capable models only). */
+  images?: string[];
 }
 
 /** The user's model if it is still allowed, else the default. */
@@ -78,6 +83,16 @@ async function recallFor(deps: ChatDeps, input: TurnInput, window: HistoryMessag
   } catch (e) {
     // A reply without memories beats no reply: recall is an enhancement.
     log.warn("recall failed; answering without long-term memory", { userId: input.userId, error: e });
+    return [];
+  }
+}
+
+/** The profile is an enhancement like recall: unreadable → answer without it. */
+async function profileFacts(memory: Memory, userId: number): Promise<ProfileFact[]> {
+  try {
+    return (await memory.getProfile(userId)).facts;
+  } catch (e) {
+    log.warn("profile unreadable; answering without it", { userId, error: e });
     return [];
   }
 }
@@ -107,14 +122,19 @@ export async function runTurn(deps: ChatDeps, input: TurnInput): Promise<TurnRes
   let userMessage = input.storedUser;
   if (!userMessage) {
     const context = await previousMessageContext(memory, input.userId);
-    userMessage = await memory.appendMessage({ userId: input.userId, role: "user", content: input.text, tgMessageId: input.tgMessageId, profile: input.profile, key: input.key && `${input.key}:user`, context });
+    userMessage = await memory.appendMessage({ userId: input.userId, role: "user", content: input.text, tgMessageId: input.tgMessageId, profile: input.profile, key: input.key && `${input.key}:user`, context, media: input.media });
     await input.onUserStored?.(userMessage);
   }
   const full = input.privateContext !== false;
   // The user message is safe (stored or journaled); wait out a short Redis outage for the reads
   // instead of answering with an error.
-  const [settings, history] = await retryWhileUnavailable(
-    () => Promise.all([memory.getSettings(input.userId), full ? memory.getHistory(input.userId, config.memory.historyMax) : ([] as HistoryMessage[])]),
+  const [settings, history, facts] = await retryWhileUnavailable(
+    () =>
+      Promise.all([
+        memory.getSettings(input.userId),
+        full ? memory.getHistory(input.userId, config.memory.historyMax) : ([] as HistoryMessage[]),
+        full && config.profile.enabled ? profileFacts(memory, input.userId) : ([] as ProfileFact[]),
+      ]),
     { waitMs: READ_WAIT_MS },
   );
   const model = modelFor(settings, config);
@@ -124,7 +144,21 @@ export async function runTurn(deps: ChatDeps, input: TurnInput): Promise<TurnRes
   const window = full ? selectWindow(history, config.llm.contextTokens, count) : [userMessage];
   const summary = full ? await currentSummary(deps, { userId: input.userId, settings, history, window, model, count, signal: input.signal }) : undefined;
   const recalled = full && settings.personal ? await recallFor(deps, input, window) : [];
-  const prompt = buildPrompt({ systemPrompt: config.llm.systemPrompt, recalled, summary, window, quoted: input.quoted, count });
+  const personal = full && settings.personal;
+  const prompt = buildPrompt({
+    systemPrompt: config.llm.systemPrompt,
+    style: personal ? styleInstruction(facts) : undefined,
+    profile: personal ? profileBlock(facts, config.profile.tokens, count) : undefined,
+    recalled,
+    summary,
+    window,
+    quoted: input.quoted,
+    count,
+  });
+  if (input.images?.length) {
+    const last = prompt.messages.findLast((m) => m.role === "user");
+    if (last) last.images = input.images;
+  }
 
   const res = await llm.complete({ model, messages: prompt.messages, onDelta: input.onDelta, signal: input.signal });
   const usage = res.usage ?? { promptTokens: prompt.tokens, completionTokens: count(res.text) };

@@ -7,6 +7,8 @@ export interface BuiltPrompt {
   messages: ChatMessage[];
   recalled: MemoryHit[];
   summary?: string;
+  /** The "what you know about this user" block, when the profile had current facts. */
+  profile?: string;
   window: HistoryMessage[];
   tokens: number;
 }
@@ -43,9 +45,12 @@ export function summaryBlock(summary: string): string {
   return `Summary of the earlier part of this conversation:\n${summary}`;
 }
 
-/** Persona, then remembered facts, then the rolling summary, then (a quoted message and) the recent window. */
+/** Persona (+ reply style), then the profile, remembered messages, the rolling summary, then (a quoted message and) the recent window. */
 export function buildPrompt(input: {
   systemPrompt: string;
+  /** Our instruction for the user's preferred reply style. */
+  style?: string;
+  profile?: string;
   recalled: MemoryHit[];
   summary?: string;
   window: HistoryMessage[];
@@ -55,11 +60,13 @@ export function buildPrompt(input: {
   now?: Date;
 }): BuiltPrompt {
   const now = input.now ?? new Date();
-  const messages: ChatMessage[] = [{ role: "system", content: `${input.systemPrompt}\nToday is ${now.toISOString().slice(0, 10)}.` }];
+  const persona = `${input.systemPrompt}${input.style ? `\n${input.style}` : ""}\nToday is ${now.toISOString().slice(0, 10)}.`;
+  const messages: ChatMessage[] = [{ role: "system", content: persona }];
+  if (input.profile) messages.push({ role: "system", content: input.profile });
   if (input.recalled.length > 0) messages.push({ role: "system", content: rememberedBlock(input.recalled, now) });
   if (input.summary) messages.push({ role: "system", content: summaryBlock(input.summary) });
   if (input.quoted) messages.push({ role: "assistant", content: input.quoted });
   for (const m of input.window) messages.push({ role: m.role === "assistant" ? "assistant" : "user", content: m.content });
   const tokens = messages.reduce((sum, m) => sum + messageTokens(input.count, m.content), TOKENS_PER_REPLY);
-  return { messages, recalled: input.recalled, summary: input.summary, window: input.window, tokens };
+  return { messages, recalled: input.recalled, summary: input.summary, ...(input.profile ? { profile: input.profile } : {}), window: input.window, tokens };
 }

@@ -11,6 +11,7 @@ import { clearUser } from "./ops/clear";
 import { exportUser } from "./ops/export";
 import { forgetUser } from "./ops/forget";
 import { importUser } from "./ops/import";
+import { addProfileFacts, countProfileTurn, deleteProfileFacts, editProfileFact, getProfile } from "./profile";
 import { recall } from "./recall";
 import { redisError, withRedis } from "./redis-errors";
 import { replayJournal } from "./replay";
@@ -135,6 +136,11 @@ export function createMemory(opts: CreateMemoryOptions): Memory & { importUser(d
     async importUser(data: unknown, o?: { replace?: boolean }) {
       await importUser(ctx, data, o);
     },
+    getProfile: (userId) => getProfile(ctx, userId),
+    addProfileFacts: (userId, facts, o) => addProfileFacts(ctx, userId, facts, o),
+    deleteProfileFacts: (userId, factId) => deleteProfileFacts(ctx, userId, factId),
+    editProfileFact: (userId, factId, text) => editProfileFact(ctx, userId, factId, text),
+    countProfileTurn: (userId) => countProfileTurn(ctx, userId),
     stats: () => stats(ctx, { degraded: degraded || ctx.journal.pending > 0, pending: ctx.journal.pending }),
     journalState: () => ({ degraded: degraded || ctx.journal.pending > 0, pending: ctx.journal.pending }),
     /** Stops listening to the client (tests, scripts); the client itself is the caller's. */

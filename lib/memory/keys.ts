@@ -20,6 +20,8 @@ export interface MemoryKeys {
   memoryGlobal(kind: string): string;
   /** Appended-id set used to replay the Redis-down journal idempotently. */
   applied(id: string): string;
+  /** HASH of the user's profile: `f:<factId>` → JSON ProfileFact, `_upTo` / `_turns` extraction progress. */
+  profile(userId: number): string;
   /** memory:reindex progress: "state" HASH and "queue" LIST of records still to re-embed (outside m:, which dropAll clears). */
   reindex(kind: "state" | "queue"): string;
 }
@@ -30,6 +32,7 @@ export function memoryKeys(prefix: string): MemoryKeys {
     history: (u) => `${prefix}h:${u}`,
     settings: (u) => `${prefix}u:${u}`,
     users: () => `${prefix}users`,
+    profile: (u) => `${prefix}p:${u}`,
     update: (id) => `${prefix}upd:${id}`,
     memoryNamespace: () => `${prefix}m:`,
     memoryUser: (u, kind) => `${prefix}m:${kind}:${u}`,

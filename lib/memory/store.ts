@@ -13,6 +13,12 @@ import { queueAppend } from "./writes";
 
 const log = logger("memory");
 
+/** The long-term memory remembers where a transcript / photo description came from. */
+function withMediaMeta(meta: Record<string, string> | undefined, media: AppendInput["media"]): Record<string, string> | undefined {
+  if (!media) return meta;
+  return { ...meta, kind: media.kind, fileId: media.fileId, ...(media.duration !== undefined ? { duration: String(media.duration) } : {}) };
+}
+
 const shortText = z.string().max(256).optional();
 const appendSchema = z.object({
   userId: z.unknown(),
@@ -22,6 +28,9 @@ const appendSchema = z.object({
   profile: z.object({ firstName: shortText, username: shortText, language: shortText }).optional(),
   usage: z.object({ promptTokens: z.number().int().min(0), completionTokens: z.number().int().min(0) }).optional(),
   meta: z.record(z.string().max(100), z.string().max(1000)).optional(),
+  media: z
+    .object({ kind: z.enum(["voice", "photo"]), fileId: z.string().min(1).max(300), duration: z.number().min(0).max(86_400).optional(), caption: z.string().max(4096).optional() })
+    .optional(),
   at: z.date().refine((d) => !Number.isNaN(d.getTime()), { error: "must be a valid date" }).optional(),
   context: z.string().max(100_000).optional(),
 });
@@ -49,6 +58,7 @@ export async function appendMessage(ctx: MemoryContext, input: AppendInput, jour
     ts: new Date(a.at ? a.at.getTime() : idTime(id)).toISOString(),
     ...(a.tgMessageId === undefined ? {} : { tgMessageId: a.tgMessageId }),
     ...(truncated ? { truncated: true } : {}),
+    ...(a.media ? { media: a.media } : {}),
   };
 
   let vector: Float32Array | undefined;
@@ -64,7 +74,7 @@ export async function appendMessage(ctx: MemoryContext, input: AppendInput, jour
   }
 
   const profile = a.profile && Object.fromEntries(Object.entries(a.profile).filter(([, v]) => v !== undefined).map(([k, v]) => [k, cleanText(v!, 256).text]));
-  const write: PendingAppend = { kind: "append", id, userId: input.userId, message, profile, usage: a.usage, meta: a.meta, vector, activityMs: a.at ? a.at.getTime() : Date.now() };
+  const write: PendingAppend = { kind: "append", id, userId: input.userId, message, profile, usage: a.usage, meta: withMediaMeta(a.meta, a.media), vector, activityMs: a.at ? a.at.getTime() : Date.now() };
 
   if (ctx.journal.pending > 0 || DOWN_STATES.has(ctx.redis.status)) {
     ctx.journal.push(write); // behind what is already waiting, so order is kept

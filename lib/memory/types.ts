@@ -18,6 +18,62 @@ export interface HistoryMessage {
   tgMessageId?: number;
   /** True when content was cut at MAX_MESSAGE_CHARS (a marker is appended too). */
   truncated?: boolean;
+  /** The message came as a voice message or photo; `content` is its transcript / description. */
+  media?: MessageMedia;
+}
+
+/** Where a non-text message's content came from (Telegram file ids, never a URL with the bot token). */
+export interface MessageMedia {
+  kind: "voice" | "photo";
+  /** Telegram file_id, used by the dashboard's authenticated media route. */
+  fileId: string;
+  /** Voice: seconds. */
+  duration?: number;
+  /** Photo: the caption the user wrote, if any. */
+  caption?: string;
+}
+
+/** What a profile fact is about. Single-valued categories keep one current fact. */
+export const PROFILE_CATEGORIES = ["name", "address_as", "family", "place", "like", "dislike", "goal", "date", "reply_style", "language", "other"] as const;
+export type ProfileCategory = (typeof PROFILE_CATEGORIES)[number];
+/** Reply styles a user can ask for; the prompt text for each is ours, never the model's words. */
+export const REPLY_STYLES = ["concise", "detailed", "casual", "formal", "playful"] as const;
+export type ReplyStyle = (typeof REPLY_STYLES)[number];
+
+/**
+ * One durable fact about a user (bi-temporal, kept simple): when it was learnt, from which
+ * messages, and — once contradicted, edited or deleted — when it stopped being current.
+ * Superseded facts stay as history; only current ones reach the prompt.
+ */
+export interface ProfileFact {
+  id: string;
+  category: ProfileCategory;
+  text: string;
+  /** Message ids the fact was learnt from (links into the timeline). */
+  sources: string[];
+  learntAt: string;
+  /** Who wrote it: the extractor, an admin edit or an import. */
+  by: "model" | "admin" | "import";
+  supersededAt?: string;
+  /** The fact that replaced it; absent when it was deleted. */
+  supersededBy?: string;
+  deleted?: boolean;
+}
+
+export interface UserProfile {
+  facts: ProfileFact[];
+  /** Newest message id the extractor has read. */
+  upTo?: string;
+  /** User turns since the last extraction. */
+  turnsSince: number;
+}
+
+/** A fact to add; `replaces` names a current fact it contradicts. */
+export interface NewProfileFact {
+  category: ProfileCategory;
+  text: string;
+  sources: string[];
+  replaces?: string;
 }
 
 export interface UserSettings {
@@ -44,6 +100,8 @@ export interface AppendInput {
   tgMessageId?: number;
   /** Telegram profile bits kept in settings for the dashboard. */
   profile?: { firstName?: string; username?: string; language?: string };
+  /** Voice message / photo origin, kept in history and with the long-term memory. */
+  media?: MessageMedia;
   /** Token usage to add to the user's counters (assistant replies). */
   usage?: { promptTokens: number; completionTokens: number };
   /** Extra metadata kept with the long-term memory (e.g. LoCoMo dia_id). */
@@ -109,6 +167,8 @@ export interface UserExport {
   userId: number;
   settings: UserSettings;
   history: HistoryMessage[];
+  /** Absent in exports made before profiles existed. */
+  profile?: { facts: ProfileFact[]; upTo?: string };
   memories: {
     id: string;
     role: Role;
@@ -161,6 +221,17 @@ export interface Memory {
   exportUser(userId: number, opts?: { vectors?: boolean }): Promise<UserExport>;
   /** Refuses (conflict:memory) when the user has data, unless `replace` (which forgets the user first). */
   importUser(data: UserExport, opts?: { replace?: boolean }): Promise<void>;
+
+  /** The user's profile: every fact, current and superseded, oldest first. */
+  getProfile(userId: number): Promise<UserProfile>;
+  /** Adds extracted facts (superseding contradicted/single-valued ones) and moves the extraction cursor. */
+  addProfileFacts(userId: number, facts: NewProfileFact[], opts?: { upTo?: string; by?: ProfileFact["by"] }): Promise<ProfileFact[]>;
+  /** Marks one current fact (or all) as deleted; they stay visible as history. Returns how many. */
+  deleteProfileFacts(userId: number, factId: string | "all"): Promise<number>;
+  /** Replaces a current fact's text (the old version stays as history). */
+  editProfileFact(userId: number, factId: string, text: string): Promise<ProfileFact>;
+  /** Counts one user turn toward the next extraction; returns turns since the last one. */
+  countProfileTurn(userId: number): Promise<number>;
 
   stats(): Promise<MemoryStats>;
   /** Redis-down journal state (health page). */

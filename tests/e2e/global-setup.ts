@@ -2,6 +2,8 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { FakeOpenAI } from "../fakes/openai-api";
+import { FakeTelegram } from "../fakes/telegram-api";
+import { EVE_PHOTO_FILE, EVE_PHOTO_PNG } from "./support/seed-media";
 import { dropSeed, seed } from "./support/seed";
 
 const ROOT = resolve(__dirname, "../..");
@@ -54,6 +56,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const port = process.env.E2E_PORT!;
   const dir = modelDir();
   const fake = await new FakeOpenAI().start();
+  // The Bot API behind the dashboard's media route (photo thumbnails).
+  const tg = await new FakeTelegram().start();
+  tg.addFile(EVE_PHOTO_FILE, EVE_PHOTO_PNG, "photos/file_eve.png");
   let server: ChildProcess | undefined;
 
   const teardown = async () => {
@@ -65,6 +70,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       }
     }
     await fake.close();
+    await tg.close();
     await dropSeed({ redisUrl: url, prefix, modelDir: dir });
   };
 
@@ -81,7 +87,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       OPENAI_BASE_URL: fake.baseURL,
       EMBEDDING_PROVIDER: "local",
       EMBEDDING_MODEL_DIR: dir,
-      TELEGRAM_BOT_TOKEN: "",
+      TELEGRAM_BOT_TOKEN: tg.token,
+      TELEGRAM_API_ROOT: tg.apiRoot,
+      TELEGRAM_WEBHOOK_SECRET: "e2e-webhook-secret-not-for-production",
       LOG_LEVEL: "info",
     });
     await waitForHealth(`http://127.0.0.1:${port}`, server, 15 * 60_000);

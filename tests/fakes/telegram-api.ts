@@ -7,7 +7,9 @@ import type { UserFromGetMe } from "grammy/types";
  * multipart bodies, answering `{ ok, result }` / `{ ok: false, error_code, description }` like
  * the real one. It records every call, can inject errors per method (400 "can't parse
  * entities", 429 with retry_after, …), can pretend not to know `sendMessageDraft` (404, as an
- * older Bot API server does), and serves getUpdates long polling from a queue.
+ * older Bot API server does), and serves getUpdates long polling from a queue. Files added with
+ * `addFile` are served like Telegram does: `getFile` gives a `file_path`, and
+ * `GET /file/bot<token>/<file_path>` returns the bytes.
  */
 
 export interface RecordedCall {
@@ -55,6 +57,9 @@ export class FakeTelegram {
   private updates: Record<string, unknown>[] = [];
   private pollers: (() => void)[] = [];
   private listeners: (() => void)[] = [];
+  private files = new Map<string, { path: string; bytes: Buffer }>();
+  /** Every file download (GET /file/bot…), for asserting nothing else fetched a file. */
+  readonly downloads: string[] = [];
 
   get apiRoot(): string {
     return `http://127.0.0.1:${this.server!.port}`;
@@ -93,6 +98,11 @@ export class FakeTelegram {
     for (let i = 0; i < times; i++) this.getUpdatesFaults.push(kind);
   }
 
+  /** Makes `fileId` downloadable (getFile + /file/bot<token>/<path>). */
+  addFile(fileId: string, bytes: Buffer, path: string): void {
+    this.files.set(fileId, { path, bytes });
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -104,6 +114,7 @@ export class FakeTelegram {
 
   reset(): void {
     this.calls.length = 0;
+    this.downloads.length = 0;
     this.errors.clear();
     this.refused.clear();
     this.getUpdatesFaults.length = 0;
@@ -132,6 +143,8 @@ export class FakeTelegram {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(req.url ?? "");
+    if (download) return this.serveFile(download[1]!, decodeURIComponent(download[2]!), res);
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
     const body = Buffer.concat(await (async () => {
       const parts: Buffer[] = [];
@@ -179,6 +192,11 @@ export class FakeTelegram {
     switch (method) {
       case "getMe":
         return BOT_USER;
+      case "getFile": {
+        const f = this.files.get(String(p.file_id));
+        if (!f) return undefined;
+        return { file_id: String(p.file_id), file_unique_id: `u-${String(p.file_id)}`, file_size: f.bytes.length, file_path: f.path };
+      }
       case "sendMessage":
         return message({ text: p.text });
       case "editMessageText":
@@ -223,6 +241,15 @@ export class FakeTelegram {
     };
     this.pollers.push(wake);
     res.on("close", () => clearTimeout(timer));
+  }
+
+  private serveFile(token: string, path: string, res: ServerResponse): void {
+    if (token !== this.token) return this.reply(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
+    const f = [...this.files.values()].find((x) => x.path === path);
+    if (!f) return this.reply(res, 404, { ok: false, error_code: 404, description: "Not Found" });
+    this.downloads.push(path);
+    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(f.bytes.length) });
+    res.end(f.bytes);
   }
 
   private reply(res: ServerResponse, status: number, body: unknown): void {

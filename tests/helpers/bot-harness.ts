@@ -84,6 +84,8 @@ export async function createBotHarness(opts: HarnessOptions): Promise<BotHarness
       DEFAULT_MODEL: "gpt-4o-mini",
       RATE_LIMIT_PER_MINUTE: "0",
       RECALL_MIN_SCORE: "0.3",
+      // Profile extraction adds model calls after turns; tests/integration/bot-profile.test.ts turns it on.
+      PROFILE: "off",
       ...opts.env,
       ...env,
     });

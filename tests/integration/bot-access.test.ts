@@ -107,14 +107,12 @@ describe("bot access and abuse rules", { skip: noServer }, () => {
   });
 
   for (const [kind, body, words] of [
-    ["photo", nonText.photo, "photos"],
-    ["voice", nonText.voice, "voice messages"],
     ["sticker", nonText.sticker, "stickers"],
     ["document", nonText.document, "files"],
   ] as const) {
     it(`a ${kind} gets a short polite reply, nothing stored, no model call`, async () => {
       await send(messageUpdate(u, body));
-      assert.deepEqual(textsTo(h.tg, u.id), [`I can only read text for now, so I can't look at ${words}. Could you write it out for me?`]);
+      assert.deepEqual(textsTo(h.tg, u.id), [`I can read text, listen to voice messages and look at photos, but I can't open ${words}. Could you write it out for me?`]);
       assert.equal(h.ai.requests.length, 0);
       assert.deepEqual(await h.memory.getHistory(u.id, 10), []);
     });

@@ -40,7 +40,7 @@ describe("bot commands", { skip: noServer }, () => {
     await registerCommands(h.bot.api);
     const call = h.tg.callsOf("setMyCommands")[0]!;
     const names = (call.params.commands as { command: string }[]).map((c) => c.command);
-    assert.deepEqual(names, ["start", "help", "model", "personal", "clear", "forget", "export", "recall", "stats"]);
+    assert.deepEqual(names, ["start", "help", "model", "personal", "clear", "forget", "export", "recall", "profile", "stats"]);
   });
 
   it("/start welcomes and says what is remembered and how to delete it; /help lists the commands", async () => {

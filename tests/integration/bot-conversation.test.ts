@@ -127,6 +127,7 @@ describe("bot conversation", { skip: noServer }, () => {
 
   it("streams with sendMessageDraft (≥ 1 s apart), then sends the final message", async () => {
     const u = nextUser;
+    await h.reconfigure({ LLM_TIMEOUT_MS: "20000" }); // the answer streams for ≈ 2.6 s: keep the deadline out of the way
     h.ai.chunkDelayMs = 120;
     h.ai.reply = () => "Streaming answer ".repeat(20).trim();
     await say(u, "stream please");

@@ -19,7 +19,7 @@ export function describeMessage(m: Message): string {
 }
 
 /**
- * Everything that is not a text message: a short polite note, never a crash. Service messages
+ * Everything that is not text, voice or a photo: a short polite note, never a crash. Service messages
  * (someone joined, pinned…) are ignored. Edits are not re-answered: the original stays in the
  * conversation.
  */
@@ -32,9 +32,10 @@ nonTextFeature.on("edited_message", async (ctx) => {
 
 nonTextFeature.on("message", async (ctx) => {
   const m = ctx.message;
-  const isContent = !!(m.photo || m.voice || m.video || m.video_note || m.audio || m.sticker || m.animation || m.document || m.location || m.venue || m.contact || m.poll);
+  // Voice, audio and photos are answered by their own features before this one.
+  const isContent = !!(m.video || m.video_note || m.sticker || m.animation || m.document || m.location || m.venue || m.contact || m.poll);
   if (!isContent) return;
-  await ctx.reply(`I can only read text for now, so I can't look at ${describeMessage(m)}. Could you write it out for me?`, {
+  await ctx.reply(`I can read text, listen to voice messages and look at photos, but I can't open ${describeMessage(m)}. Could you write it out for me?`, {
     reply_parameters: { message_id: m.message_id, allow_sending_without_reply: true },
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError } from "../../errors";
+import { profileFactSchema } from "../profile";
 import type { UserExport } from "../types";
 
 /** The versioned export format (types.ts UserExport), checked on every import. */
@@ -30,6 +31,9 @@ const message = z.object({
   ts: isoDate,
   tgMessageId: z.number().int().optional(),
   truncated: z.boolean().optional(),
+  media: z
+    .object({ kind: z.enum(["voice", "photo"]), fileId: z.string().min(1).max(300), duration: z.number().min(0).optional(), caption: z.string().max(4096).optional() })
+    .optional(),
 });
 
 const memory = z.object({
@@ -49,6 +53,7 @@ export const userExportSchema = z.object({
   userId,
   settings,
   history: z.array(message),
+  profile: z.object({ facts: z.array(profileFactSchema).max(1000), upTo: z.string().max(100).optional() }).optional(),
   memories: z.array(memory),
 });
 

@@ -2,6 +2,7 @@ import type { MemoryContext } from "../context";
 import { parseHistoryEntry } from "../history";
 import { assertUserId } from "../ids";
 import { withRedis } from "../redis-errors";
+import { getProfile } from "../profile";
 import { parseSettings } from "../settings";
 import type { HistoryMessage, UserExport } from "../types";
 import { vectorToBase64 } from "./export-schema";
@@ -39,6 +40,7 @@ export async function exportUser(ctx: MemoryContext, userId: number, opts: { vec
     if (page.records.length < PAGE || offset + PAGE >= page.total) break;
   }
   memories.reverse(); // oldest first, like history
+  const profile = await getProfile(ctx, userId);
 
   return {
     format: "mindmate.user",
@@ -47,6 +49,7 @@ export async function exportUser(ctx: MemoryContext, userId: number, opts: { vec
     userId,
     settings: parseSettings(hash),
     history,
+    ...(profile.facts.length > 0 || profile.upTo ? { profile: { facts: profile.facts, ...(profile.upTo ? { upTo: profile.upTo } : {}) } } : {}),
     memories,
   };
 }

@@ -4,6 +4,7 @@ import { withRedis } from "../redis-errors";
 import { settingsFields } from "../settings";
 import { isBlank } from "../text";
 import { base64ToVector, parseUserExport } from "./export-schema";
+import { restoreProfile } from "../profile";
 import { forgetUser } from "./forget";
 
 const CHUNK = 200;
@@ -20,7 +21,7 @@ export async function importUser(ctx: MemoryContext, data: unknown, opts: { repl
   const u = d.userId;
   const { keys } = ctx;
   const existing = await withRedis("check the user before import", async () => {
-    const [keysThere, memories] = await Promise.all([ctx.redis.exists(keys.history(u), keys.settings(u)), ctx.engine.count(u)]);
+    const [keysThere, memories] = await Promise.all([ctx.redis.exists(keys.history(u), keys.settings(u), keys.profile(u)), ctx.engine.count(u)]);
     return keysThere + memories;
   });
   if (existing > 0) {
@@ -54,6 +55,7 @@ export async function importUser(ctx: MemoryContext, data: unknown, opts: { repl
   head.expire(settings, ctx.ttlSeconds);
   head.zadd(keys.users(), Date.now(), String(u));
   await withRedis("import the user", () => head.exec());
+  if (d.profile) await restoreProfile(ctx, u, d.profile);
 
   let written = 0;
   for (let i = 0; i < d.memories.length; i += CHUNK) {

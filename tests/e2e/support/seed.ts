@@ -5,6 +5,7 @@ import { bindMetricsSink, flushMetrics, recordLatency } from "@/lib/metrics";
 import { chooseEngine, probeRedis } from "@/lib/redis/probe";
 import { deletePrefix } from "../../helpers/servers";
 import { at, CONVERSATIONS, PLAY } from "./seed-data";
+import { seedMedia } from "./seed-media";
 
 /**
  * Seeds the e2e Redis through the real memory layer (real MiniLM embeddings, the engine the
@@ -68,6 +69,7 @@ export async function seed(opts: { redisUrl: string; prefix: string; modelDir: s
     // The playground user starts a new conversation: the fact is only in long-term memory, so
     // the pipeline must recall it (messages still in the prompt window are never recalled).
     await memory.clear(PLAY.userId);
+    messages += await seedMedia(memory);
     memory.close();
     await flushMetrics();
     return { engine, messages };

@@ -5,8 +5,10 @@ import { PageHeader } from "@/components/ui/page-header";
 import { link } from "@/components/ui/styles";
 import { load } from "@/lib/admin/load";
 import { userId as userIdSchema } from "@/lib/admin/schemas";
+import { getUserProfile } from "@/lib/admin/profile";
 import { getHistoryPage, getMemoriesPage, getUserDetail, historyPageAround } from "@/lib/admin/users";
 import { MemoriesList } from "./_components/memories-list";
+import { ProfileCard } from "./_components/profile-card";
 import { SettingsCard } from "./_components/settings-card";
 import { Timeline } from "./_components/timeline";
 import { UserActions } from "./_components/user-actions";
@@ -43,6 +45,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
   const around = focus ? await load("the history", () => historyPageAround(userId, focus, PAGE)) : undefined;
   const history = around?.ok && around.data ? { ok: true as const, data: around.data } : await load("the history", () => getHistoryPage(userId, { before, limit: PAGE }));
   const memories = await load("long-term memories", () => getMemoriesPage(userId, { offset: mo, limit: MEMORIES_PAGE }));
+  const profile = await load("the profile", () => getUserProfile(userId));
   const s = detail.data.settings;
 
   return (
@@ -73,6 +76,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
             <UserActions userId={userId} />
           </Card>
           <SettingsCard d={detail.data} />
+          {profile.ok ? <ProfileCard userId={userId} facts={profile.data.facts} /> : <ErrorMessage>{profile.error}</ErrorMessage>}
           <Card title={`Long-term memories (${memories.ok ? memories.data.total : "?"})`} testid="user-memories">
             <span id="memories" />
             {!memories.ok ? (

@@ -41,7 +41,18 @@ export function Timeline({ userId, messages, hasMore, focus, paged }: { userId: 
                 {formatDate(m.ts)}
               </a>
             </div>
-            <p className="whitespace-pre-wrap break-words">{m.content}</p>
+            {m.media?.kind === "photo" && (
+              // eslint-disable-next-line @next/next/no-img-element -- an authenticated API image; next/image would proxy it again
+              <img src={`/api/admin/media/${encodeURIComponent(m.media.fileId)}`} alt={m.media.caption ?? "Photo"} className="mb-1 max-h-40 rounded border border-slate-200" loading="lazy" data-testid="timeline-photo" />
+            )}
+            <p className="whitespace-pre-wrap break-words">
+              {m.media?.kind === "voice" && (
+                <span className="mr-1 font-medium text-slate-600" data-testid="timeline-voice" title={`Voice message, ${m.media.duration ?? "?"} s (transcript below)`}>
+                  🎤 transcript{m.media.duration !== undefined ? ` (${Math.round(m.media.duration)} s)` : ""}:
+                </span>
+              )}
+              {m.content}
+            </p>
             {m.truncated && <p className="mt-1 text-xs text-amber-700">(stored truncated)</p>}
           </li>
         ))}

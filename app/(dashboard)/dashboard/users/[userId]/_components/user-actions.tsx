@@ -2,20 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { adminCall as call } from "@/components/dashboard/admin-call";
 import { buttonDanger, buttonSecondary } from "@/components/ui/styles";
 
 type Pending = "clear" | "forget" | undefined;
-
-async function call(url: string, method: "POST" | "DELETE"): Promise<string | undefined> {
-  try {
-    const res = await fetch(url, { method });
-    if (res.ok) return undefined;
-    const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-    return body.error?.message ?? `HTTP ${res.status}`;
-  } catch {
-    return "The server did not answer.";
-  }
-}
 
 /** Clear / forget (each confirmed first) and export. */
 export function UserActions({ userId }: { userId: number }) {
