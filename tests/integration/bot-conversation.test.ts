@@ -142,6 +142,7 @@ describe("bot conversation", { skip: noServer }, () => {
 
   it("falls back to throttled editMessageText when the Bot API has no sendMessageDraft", async () => {
     const u = nextUser;
+    await h.reconfigure({ LLM_TIMEOUT_MS: "20000" }); // ≈ 2.8 s of streaming: keep the deadline out of the way
     h.tg.draftsSupported = false;
     h.ai.chunkDelayMs = 120;
     const answer = "Edited **answer** ".repeat(20).trim();
