@@ -7,12 +7,12 @@ import { luaScript, type LuaArg } from "./engines/lua";
  * recorded writes, each optionally behind an idempotency guard:
  *
  *   guard exists            → the whole write is skipped, the guard's value is returned
- *   guard absent            → SET guard value EX ttl, then every command of the write
+ *   guard absent            → SET guard value NX EX ttl, then every command of the write
  *
  * The guard check and the write are one atomic step, so a resent EVALSHA (ioredis
  * autoResendUnfulfilledCommands), a journal replay or a Telegram retry can never store twice.
- * The first write command of an entry uses redis.call: Redis refuses OOM / READONLY / MISCONF
- * at the first write of a script, so such a refusal aborts with nothing of that entry written
+ * The first command of an entry is a write (SET NX of the guard) and uses redis.call: Redis refuses
+ * OOM / READONLY / MISCONF at the first write of a script, so such a refusal aborts with nothing written
  * (the caller journals and retries). Later commands use redis.pcall and report their first
  * error (the MULTI semantics we had: the rest is still applied).
  *
@@ -105,8 +105,10 @@ for w = 1, writes do
   local written = false
   local err = false
   if guarded then
-    local first = redis.call('GET', KEYS[gref])
-    if first then skip = first else redis.call('SET', KEYS[gref], gval, 'EX', ttl); written = true end
+    -- SET NX first, not GET: a write as the first command is what Redis checks for OOM
+    -- (Redis 7.0-7.4 and Valkey let a write through once the script has only read so far).
+    if redis.call('SET', KEYS[gref], gval, 'NX', 'EX', ttl) then written = true
+    else skip = redis.call('GET', KEYS[gref]) or '' end
   end
   for c = 1, ncmd do
     local n = tonumber(nxt())
