@@ -91,40 +91,38 @@ export function commandRecorder(): { p: ChainableCommander; commands: RecordedCo
 }
 
 const SCRIPT = luaScript(`
-local a = 1
-local function nxt() local v = ARGV[a]; a = a + 1; return v end
+local a = 2
 local out = {}
-local writes = tonumber(nxt())
-for w = 1, writes do
-  local guarded = nxt() == '1'
-  local gref = tonumber(nxt())
-  local gval = nxt()
-  local ttl = nxt()
-  local ncmd = tonumber(nxt())
+local function exec(f, name, ref, i, j)
+  if ref > 0 then return f(name, KEYS[ref], unpack(ARGV, i, j)) end
+  return f(name, unpack(ARGV, i, j))
+end
+for w = 1, tonumber(ARGV[1]) do
+  local gref = tonumber(ARGV[a + 1])
+  local ncmd = tonumber(ARGV[a + 4])
   local skip = false
   local written = false
   local err = false
-  if guarded then
+  if ARGV[a] == '1' then
     -- SET NX first, not GET: a write as the first command is what Redis checks for OOM
     -- (Redis 7.0-7.4 and Valkey let a write through once the script has only read so far).
-    if redis.call('SET', KEYS[gref], gval, 'NX', 'EX', ttl) then written = true
+    if redis.call('SET', KEYS[gref], ARGV[a + 2], 'NX', 'EX', ARGV[a + 3]) then written = true
     else skip = redis.call('GET', KEYS[gref]) or '' end
   end
+  a = a + 5
   for c = 1, ncmd do
-    local n = tonumber(nxt())
-    local cmd = {nxt()}
-    local ref = tonumber(nxt())
-    if ref > 0 then cmd[2] = KEYS[ref] end
-    for j = 3, n do cmd[#cmd + 1] = nxt() end
+    local n = tonumber(ARGV[a])
     if not skip then
+      local name, ref = ARGV[a + 1], tonumber(ARGV[a + 2])
       if not written then
-        redis.call(unpack(cmd))
+        exec(redis.call, name, ref, a + 3, a + n)
         written = true
       else
-        local r = redis.pcall(unpack(cmd))
+        local r = exec(redis.pcall, name, ref, a + 3, a + n)
         if type(r) == 'table' and r.err and not err then err = r.err end
       end
     end
+    a = a + n + 1
   end
   if skip then out[w] = {0, skip} elseif err then out[w] = {2, err} else out[w] = {1} end
 end
