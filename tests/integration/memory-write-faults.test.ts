@@ -130,6 +130,41 @@ for (const server of available) {
       assert.ok(keys.every((k) => !k.includes(String(u))), "guard names carry no user id (forget leaves nothing behind)");
     });
 
+    it("one append is one command on the wire: the guarded-write EVALSHA", async () => {
+      const u = ++uid;
+      await memory.appendMessage({ userId: u, role: "user", content: "warm up the script cache" });
+      const before = proxy.seen.length;
+      await memory.appendMessage({ userId: u, role: "user", content: "exactly one command", key: `tg:${u}:3:user` });
+      const sent = proxy.seen.slice(before).map((c) => c[0]);
+      assert.deepEqual(sent, ["EVALSHA"]);
+    });
+
+    it("getHistory never shows an entry twice, even if the list holds a repeat", async () => {
+      const u = ++uid;
+      const a = await memory.appendMessage({ userId: u, role: "user", content: "first" });
+      const b = await memory.appendMessage({ userId: u, role: "assistant", content: "second" });
+      const [newest] = await raw.lrange(`${prefix}h:${u}`, 0, 0);
+      await raw.lpush(`${prefix}h:${u}`, newest!); // a repeat written by an older version
+      assert.deepEqual((await memory.getHistory(u)).map((m) => m.id), [a.id, b.id]);
+    });
+
+    it("a retry while the first append waits in the journal is answered from the journal: duplicate, stored once", async () => {
+      const u = ++uid;
+      const down = createRedisClient({ url: "redis://127.0.0.1:1", connectTimeoutMs: 200, commandTimeoutMs: 300 });
+      const offline = createMemory(memoryOptions(server, down, prefix, { journal: { max: 10 } }));
+      try {
+        const key = `tg:${u}:9:user`;
+        const first = await offline.appendMessage({ userId: u, role: "user", content: "while Redis is down", key });
+        const again = await offline.appendMessage({ userId: u, role: "user", content: "while Redis is down", key });
+        assert.equal(again.duplicate, true);
+        assert.equal(again.id, first.id);
+        assert.equal(offline.journalState().pending, 1);
+      } finally {
+        offline.close();
+        down.disconnect();
+      }
+    });
+
     it("a run with resets at every third append ends exactly like a fault-free run", async () => {
       const faulty = ++uid;
       const clean = ++uid;
