@@ -16,6 +16,9 @@ export interface OwnServer {
   port: number;
   dir: string;
   proc: ChildProcess;
+  /** SIGKILL, keeping the directory (restart() brings it back on the same port). */
+  kill(): Promise<void>;
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,44 +45,66 @@ async function waitFor(what: string, cond: () => Promise<boolean>, ms: number): 
   }
 }
 
+function spawnServer(binary: string, port: number, dir: string, args: string[]): ChildProcess {
+  return spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", path.join(dir, "log.txt"), ...args], { stdio: "ignore" });
+}
+
+/** Waits until OUR process answers PING on `port`; throws if it exits or someone else answers. */
+async function ready(proc: ChildProcess, port: number, dir: string): Promise<void> {
+  const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on("error", () => undefined);
+  try {
+    await waitFor(`server on ${port}`, async () => {
+      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`server exited (${proc.exitCode ?? proc.signalCode}); see ${dir}/log.txt`);
+      try {
+        if (probe.status !== "ready") await probe.connect();
+        return (await probe.ping()) === "PONG";
+      } catch {
+        probe.disconnect();
+        return false;
+      }
+    }, 10_000);
+    const pid = /process_id:(\d+)/.exec(await probe.info("server"))?.[1];
+    if (Number(pid) !== proc.pid) throw new Error(`port ${port} answered from pid ${pid}, not ours`);
+  } finally {
+    probe.disconnect();
+  }
+}
+
+const exited = (proc: ChildProcess) => new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once("exit", () => resolve())));
+
 export async function startOwnServer(binary: string, opts: { ports: [number, number]; args?: string[] }): Promise<OwnServer> {
   const dir = mkdtempSync(path.join(tmpdir(), "mm-own-srv-"));
+  const args = opts.args ?? [];
   let last: unknown;
   for (let attempt = 0; attempt < 8; attempt++) {
     const [lo, hi] = opts.ports;
     const port = lo + Math.floor(Math.random() * (hi - lo + 1));
     if (!(await portIsFree(port))) continue;
-    const proc = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", path.join(dir, "log.txt"), ...(opts.args ?? [])], { stdio: "ignore" });
-    const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on("error", () => undefined);
+    const proc = spawnServer(binary, port, dir, args);
     try {
-      await waitFor(`server on ${port}`, async () => {
-        if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`server exited (${proc.exitCode ?? proc.signalCode}); see ${dir}/log.txt`);
-        try {
-          if (probe.status !== "ready") await probe.connect();
-          return (await probe.ping()) === "PONG";
-        } catch {
-          probe.disconnect();
-          return false;
-        }
-      }, 10_000);
-      const pid = /process_id:(\d+)/.exec(await probe.info("server"))?.[1];
-      if (Number(pid) !== proc.pid) throw new Error(`port ${port} answered from pid ${pid}, not ours`);
-      const stop = async () => {
-        if (proc.exitCode === null && proc.signalCode === null) {
-          const gone = new Promise((r) => proc.once("exit", r));
-          proc.kill("SIGKILL");
-          await gone;
-        }
-        rmSync(dir, { recursive: true, force: true });
-      };
-      return { url: `redis://127.0.0.1:${port}`, port, dir, proc, stop };
+      await ready(proc, port, dir);
     } catch (e) {
       last = e;
       proc.kill("SIGKILL");
-    } finally {
-      probe.disconnect();
+      continue;
     }
+    const own: OwnServer = {
+      url: `redis://127.0.0.1:${port}`, port, dir, proc,
+      async kill() {
+        own.proc.kill("SIGKILL");
+        await exited(own.proc);
+      },
+      async restart() {
+        own.proc = spawnServer(binary, port, dir, args);
+        await ready(own.proc, port, dir);
+      },
+      async stop() {
+        await own.kill();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    return own;
   }
   rmSync(dir, { recursive: true, force: true });
   throw new Error(`could not start ${binary}: ${String(last)}`);

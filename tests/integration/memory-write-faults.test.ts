@@ -265,3 +265,49 @@ for (const flavour of flavours) {
     });
   });
 }
+
+for (const flavour of flavours) {
+  const binary = serverBinary(flavour.name);
+  describe(`a live write that fails after a later one was journaled, on ${flavour.name} (${flavour.engine})`, () => {
+    const skip = binary ? false : `no ${flavour.name} server binary (MM_SERVER_BIN_DIR not set: run through scripts/test.sh)`;
+    it("is journaled in FRONT of the later one: order kept through the outage and the replay", { skip, timeout: 90_000 }, async () => {
+      const own = await startOwnServer(binary!, { ports: [7310, 7399] });
+      const proxy = await startFaultProxy(own.url);
+      const server: TestServer = { name: flavour.name, url: proxy.url, kind: "redis", engine: flavour.engine, search: false, vectorSets: false, json: false };
+      const redis = createRedisClient({ url: proxy.url, name: "mindmate-order-test", connectTimeoutMs: 300, commandTimeoutMs: 2000 });
+      const prefix = uniquePrefix("order");
+      const memory = createMemory(memoryOptions(server, redis, prefix, { historyMax: 1000 }));
+      try {
+        await memory.init();
+        const uid = 990_100;
+        const before = await memory.appendMessage({ userId: uid, role: "user", content: "stored while all is well" });
+        // A: the socket is reset before A reaches Redis, and Redis is gone, so the reconnect
+        // fails and A is rejected only after a retry — by then B has been journaled.
+        proxy.inject({ match: isWriteScript, action: "reset-before" });
+        const a = memory.appendMessage({ userId: uid, role: "user", content: "A, sent first" });
+        await own.kill();
+        await waitFor("the client to notice", () => redis.status !== "ready");
+        const b = await memory.appendMessage({ userId: uid, role: "assistant", content: "B, sent second" });
+        const aMsg = await a;
+        assert.equal(memory.journalState().pending, 2);
+        assert.deepEqual((await memory.getHistory(uid, 10)).map((m) => m.content), ["A, sent first", "B, sent second"], "journal order = call order");
+
+        await own.restart(); // empty (no persistence): only the replay writes A and B
+        await waitFor("journal replayed", () => memory.journalState().pending === 0, 60_000);
+        const raw = rawClient(own.url);
+        try {
+          const ids = (await raw.lrange(`${prefix}h:${uid}`, 0, -1)).map((s) => (JSON.parse(s) as { id: string }).id).reverse();
+          assert.deepEqual(ids, [aMsg.id, b.id], "replayed in call order");
+          assert.ok(!ids.includes(before.id), "the server restarted empty");
+        } finally {
+          raw.disconnect();
+        }
+      } finally {
+        memory.close();
+        redis.disconnect();
+        await proxy.close();
+        await own.stop();
+      }
+    });
+  });
+}
