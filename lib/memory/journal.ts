@@ -129,11 +129,18 @@ export class Journal {
   ) {
     if (!file) return;
     const base = journalBase(file);
-    mkdirSync(path.dirname(base), { recursive: true });
     const host = hostname().replace(/[^A-Za-z0-9_-]/g, "_") || "host";
+    const own = `${base}.${host}.${process.pid}.${instances++}`;
+    try {
+      mkdirSync(path.dirname(base), { recursive: true });
+      this.lockOwn(own);
+    } catch (e) {
+      // A read-only or missing volume must not stop the app: the journal still works in memory.
+      log.error(`cannot use the journal file ${own}; pending writes are kept in memory only`, { error: e });
+      return;
+    }
     this.base = base;
-    this.path = `${base}.${host}.${process.pid}.${instances++}`;
-    this.lockOwn(this.path);
+    this.path = own;
     this.adoptLeftovers(base);
   }
 

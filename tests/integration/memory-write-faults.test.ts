@@ -311,3 +311,45 @@ for (const flavour of flavours) {
     });
   });
 }
+
+for (const server of available) {
+  describe(`a journaled write Redis keeps refusing, on ${server.name} (${server.engine})`, () => {
+    it("stays at the head with its error visible, holds later writes behind it, and lands once the cause is fixed", { timeout: 60_000 }, async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "mm-refused-"));
+      const file = path.join(dir, "journal.jsonl");
+      const prefix = uniquePrefix("refused");
+      const raw = rawClient(server.url);
+      const uid = 990_200;
+      // 1. Redis unreachable: a settings change, then an append of another user, journaled to the file.
+      const down = createRedisClient({ url: "redis://127.0.0.1:1", connectTimeoutMs: 200, commandTimeoutMs: 300 });
+      const offline = createMemory(memoryOptions({ ...server }, down, prefix, { journal: { max: 10, file } }));
+      await offline.updateSettings(uid, { model: "kept-model" });
+      const later = await offline.appendMessage({ userId: uid + 1, role: "user", content: "queued behind the refused one" });
+      offline.close();
+      down.disconnect();
+      // 2. The settings key is not a hash: HSET is refused (WRONGTYPE) on every attempt.
+      await raw.set(`${prefix}u:${uid}`, "not a hash");
+      const live = createRedisClient({ url: server.url, name: "mindmate-refused-test" });
+      const memory = createMemory(memoryOptions(server, live, prefix, { journal: { max: 10, file } }));
+      try {
+        await memory.init();
+        await waitFor("the refusal to be recorded", () => /WRONGTYPE/.test(memory.journalState().lastError ?? ""));
+        assert.equal(memory.journalState().pending, 2, "nothing dropped, nothing overtaken");
+        assert.equal(await raw.exists(`${prefix}h:${uid + 1}`), 0, "the later write waits behind it");
+        // 3. Fixed: the retry (capped backoff) applies both, in order.
+        await raw.del(`${prefix}u:${uid}`);
+        await waitFor("journal replayed", () => memory.journalState().pending === 0, 45_000);
+        assert.equal(await raw.hget(`${prefix}u:${uid}`, "model"), "kept-model");
+        assert.deepEqual((await memory.getHistory(uid + 1)).map((m) => m.id), [later.id]);
+        assert.equal(memory.journalState().lastError, undefined);
+      } finally {
+        memory.close();
+        live.disconnect();
+        await createMemoryContext(memoryOptions(server, raw, prefix)).engine.dropAll();
+        await deletePrefix(raw, prefix);
+        raw.disconnect();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
