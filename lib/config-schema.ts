@@ -98,7 +98,7 @@ export const envSchema = z.object({
   MEMORY_TTL_DAYS: int(30, 1, 3650).describe("Days of inactivity after which history and settings expire."),
   LONG_TERM_TTL_DAYS: int(30, 0, 3650).describe("Days long-term memories live after the last write; 0 = never expire."),
   MAX_MESSAGE_CHARS: int(16000, 100, 1000000).describe("Longer messages are stored truncated with a marker."),
-  JOURNAL_FILE: optionalString().describe("File that mirrors the Redis-down write journal so a restart keeps it."),
+  JOURNAL_FILE: optionalString().describe("Base name (or directory) of the Redis-down write journal files: one fsync'd file per process, leftovers of dead processes replayed at start."),
   JOURNAL_MAX: int(10000, 10, 10000000).describe("Most writes kept in the journal while Redis is down."),
   RECALL_CACHE_MB: int(128, 0, 65536).describe("In-process recall cache per app instance (scan / vector-set lexical), LRU over users; ~17 MB per 10k memories; 0 = off."),
 

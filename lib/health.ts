@@ -22,7 +22,7 @@ export interface HealthReport {
   };
   engine?: VectorEngineName;
   /** Writes waiting in the Redis-down journal (present once the memory facade is running). */
-  journal?: { degraded: boolean; pending: number };
+  journal?: { degraded: boolean; pending: number; lastError?: string; deadLetters?: number };
   /** Telegram updates waiting in chat queues; `stale` chats waited longer than `staleMinutes` without progress. */
   queue?: QueueBacklog & { staleMinutes: number };
   embedder: EmbedderStatus;
@@ -64,7 +64,8 @@ export async function buildHealth(rt: Runtime): Promise<HealthReport> {
     }
   }
   const journal = memoryJournalState();
-  if (journal && journal.pending > 0) reasons.push(`${journal.pending} write(s) journaled while Redis was unreachable; they replay automatically`);
+  if (journal && journal.pending > 0) reasons.push(`${journal.pending} write(s) journaled while Redis could not take them; they replay automatically${journal.lastError ? ` (last attempt: ${journal.lastError})` : ""}`);
+  if (journal?.deadLetters) reasons.push(`${journal.deadLetters} journaled write(s) could not be read back and were moved to the dead-letter file (see the log)`);
   const embedder = rt.embedder.status();
   if (embedder.error) reasons.push(`Embedder: ${embedder.error}`);
   const status = reasons.length === 0 ? "ok" : engine === undefined ? "down" : "degraded";

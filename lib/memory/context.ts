@@ -37,10 +37,16 @@ export interface MemoryContext {
   ttlSeconds: number;
   /** Users-index entries older than this (ms) are pruned; 0 = never (long-term memory never expires). */
   usersRetentionMs: number;
+  /** Live writes on their way to Redis; a replay waits for them so order is kept. */
+  inflight: Set<Promise<unknown>>;
   observe(op: MemoryOp, started: number): void;
 }
 
-/** Seconds the `applied:<id>` replay guard lives (7 days: longer than any sane outage). */
+/**
+ * Seconds an append's guard (`applied:<id>` / `applied:k:<hash of the idempotency key>`) lives:
+ * 7 days — far beyond Telegram's retry window (it gives up on an update after ~24 h) and any
+ * sane outage a journal replay comes back from. A replay or retry later than that would store again.
+ */
 export const APPLIED_TTL_SECONDS = 604800;
 /** Telegram retries an update for at most a day. */
 export const UPDATE_DEDUP_SECONDS = 86400;

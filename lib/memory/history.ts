@@ -36,8 +36,10 @@ export async function getHistory(ctx: MemoryContext, userId: number, limit = 50,
     log.warn("Redis unreachable: serving history from the journal only", { userId, pending: pending.length });
     stored = [];
   }
-  const seen = new Set(stored.map((m) => m.id));
-  let all = stored.concat(pending.filter((m) => !seen.has(m.id)));
+  // Nothing twice: a repeated id (which the guarded write makes impossible, but lists written
+  // by older versions may hold) keeps its oldest entry; journaled copies of stored ones are dropped.
+  const seen = new Set<string>();
+  let all = stored.concat(pending).filter((m) => !seen.has(m.id) && (seen.add(m.id), true));
   if (opts.before) {
     const at = all.findIndex((m) => m.id === opts.before);
     all = at >= 0 ? all.slice(0, at) : all.filter((m) => m.id < opts.before!);

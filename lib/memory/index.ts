@@ -17,7 +17,7 @@ import { redisError, withRedis } from "./redis-errors";
 import { replayJournal } from "./replay";
 import { getSettings, updateSettings } from "./settings";
 import { appendMessage, listMemories, markUpdateProcessed, stats } from "./store";
-import type { Memory } from "./types";
+import type { JournalState, Memory } from "./types";
 import { listUsers } from "./users";
 
 export type { CreateMemoryOptions, MemoryOp } from "./context";
@@ -25,8 +25,10 @@ export type * from "./types";
 
 const log = logger("memory");
 const DAY_MS = 86_400_000;
-/** While writes wait in the journal and Redis looks up, replay is retried this often. */
-const REPLAY_RETRY_MS = 2000;
+/** While writes wait in the journal, replay is retried with backoff from this… */
+const REPLAY_RETRY_MS = 500;
+/** …doubling up to this (a refused entry is retried forever, never dropped). */
+const REPLAY_RETRY_MAX_MS = 30_000;
 
 /** The shared parts without the facade (scripts such as memory:reindex use them directly). */
 export function createMemoryContext(opts: CreateMemoryOptions): MemoryContext {
@@ -51,6 +53,7 @@ export function createMemoryContext(opts: CreateMemoryOptions): MemoryContext {
     ttlSeconds: opts.ttlDays * 86400,
     // A user stays listed while any of their data can still exist.
     usersRetentionMs: opts.longTermTtlDays === 0 ? 0 : Math.max(opts.ttlDays, opts.longTermTtlDays) * DAY_MS,
+    inflight: new Set(),
     observe(op, started) {
       opts.metrics?.observe(op, performance.now() - started);
     },
@@ -76,9 +79,11 @@ export function createMemory(opts: CreateMemoryOptions): Memory & { importUser(d
     retryTimer.unref();
   }
 
+  let failures = 0;
   function replay(): Promise<void> {
     replaying ??= replayJournal(ctx)
-      .then((empty) => {
+      .then(({ empty }) => {
+        failures = empty ? 0 : failures + 1;
         if (empty && ctx.journal.pending === 0) {
           if (degraded) log.info("journal drained: memory back to normal");
           degraded = false;
@@ -86,9 +91,19 @@ export function createMemory(opts: CreateMemoryOptions): Memory & { importUser(d
       })
       .finally(() => {
         replaying = undefined;
-        if (ctx.journal.pending > 0) scheduleReplay(opts.redis.status === "ready" ? REPLAY_RETRY_MS : REPLAY_RETRY_MS * 5);
+        if (ctx.journal.pending > 0) scheduleReplay(Math.min(REPLAY_RETRY_MS * 2 ** failures, REPLAY_RETRY_MAX_MS));
       });
     return replaying;
+  }
+
+  function journalState(): JournalState {
+    const j = ctx.journal;
+    return {
+      degraded: degraded || j.pending > 0,
+      pending: j.pending,
+      ...(j.lastError && j.pending > 0 ? { lastError: j.lastError } : {}),
+      ...(j.deadLetterCount > 0 ? { deadLetters: j.deadLetterCount } : {}),
+    };
   }
 
   const onReady = () => void replay();
@@ -141,12 +156,13 @@ export function createMemory(opts: CreateMemoryOptions): Memory & { importUser(d
     deleteProfileFacts: (userId, factId) => deleteProfileFacts(ctx, userId, factId),
     editProfileFact: (userId, factId, text) => editProfileFact(ctx, userId, factId, text),
     countProfileTurn: (userId) => countProfileTurn(ctx, userId),
-    stats: () => stats(ctx, { degraded: degraded || ctx.journal.pending > 0, pending: ctx.journal.pending }),
-    journalState: () => ({ degraded: degraded || ctx.journal.pending > 0, pending: ctx.journal.pending }),
+    stats: () => stats(ctx, journalState()),
+    journalState,
     /** Stops listening to the client (tests, scripts); the client itself is the caller's. */
     close() {
       opts.redis.off("ready", onReady);
       if (retryTimer) clearTimeout(retryTimer);
+      ctx.journal.close();
     },
   } satisfies Memory & Record<string, unknown>;
   return memory;
@@ -192,6 +208,6 @@ export function getMemory(): Promise<Memory> {
 }
 
 /** Journal state of the app's facade if it was created (health page); never creates it. */
-export function memoryJournalState(): { degraded: boolean; pending: number } | undefined {
+export function memoryJournalState(): JournalState | undefined {
   return globalForMemory.__mindmateMemoryReady?.journalState();
 }

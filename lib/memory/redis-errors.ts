@@ -1,13 +1,20 @@
 import { AppError } from "../errors";
 
-/** Reply errors that mean "not now" rather than "wrong command" (restart, failover). */
-const TRANSIENT_REPLY = /^(LOADING|MASTERDOWN|BUSY|TRYAGAIN|CLUSTERDOWN|READONLY)\b/;
+/**
+ * Reply errors that mean "not now" rather than "wrong command": restart (LOADING), failover
+ * (READONLY, MASTERDOWN), a long script (BUSY), cluster moves, and writes refused for a while —
+ * OOM (maxmemory with noeviction: Render Key Value's policy), MISCONF (a failing disk
+ * snapshot), NOREPLICAS. Writes failing like this are journaled and retried, never lost.
+ * Inside a script Redis 7+ keeps the code first ("OOM command not allowed … script: …").
+ */
+const TRANSIENT_REPLY = /^(LOADING|MASTERDOWN|BUSY|TRYAGAIN|CLUSTERDOWN|READONLY|OOM|MISCONF|NOREPLICAS)\b/;
 const CONNECTION_MESSAGE =
   /Connection is closed|Command timed out|Stream isn't writeable|connect ETIMEDOUT|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up|Reached the max retries/i;
 
 /**
- * True when the error says Redis could not be reached or did not answer in time (the write
- * may or may not have happened), as opposed to Redis refusing a command.
+ * True when the error says Redis could not be reached, did not answer in time (the write may or
+ * may not have happened) or refuses writes for now (TRANSIENT_REPLY), as opposed to Redis
+ * refusing a command for good (wrong type, syntax).
  */
 export function isUnavailable(e: unknown): boolean {
   if (!(e instanceof Error) || e instanceof AppError) return false;

@@ -1,27 +1,40 @@
-import type { Redis } from "ioredis";
 import { logger } from "../log";
 import type { MemoryContext } from "./context";
+import { runWrites, type GuardedWrite } from "./guarded-write";
 import type { PendingWrite } from "./journal";
-import { firstExecError, isUnavailable } from "./redis-errors";
-import { queueWrite } from "./writes";
+import { isUnavailable } from "./redis-errors";
+import { writeOf } from "./writes";
 
 const log = logger("memory.journal");
 const BATCH = 50;
 
+export interface ReplayResult {
+  /** True when the journal is empty. */
+  empty: boolean;
+  /** Why it stopped (the entry at the head stays and is retried with backoff). */
+  error?: string;
+}
+
 /**
- * Applies the journal to Redis in order, idempotently. Per batch, on a connection of its own
- * (WATCH state is per connection, so no other caller's EXEC can clear it):
- *   1. WATCH applied:<id>… + EXISTS applied:<id>… (one round trip)
- *   2. MULTI [the writes of the entries not applied yet, each starting with SET applied:<id> NX] EXEC
- *   3. EXEC answered nil (a guard appeared meanwhile) → check again; otherwise ack the batch.
- * A replay stopped anywhere (crash, Redis gone again) and run again therefore never writes a
- * message twice: whatever reached Redis carries its guard. A live write whose reply was lost
- * (timeout) also set the guard, so its journaled copy is skipped.
- * Returns true when the journal is empty.
+ * Applies the journal to Redis in order, idempotently, on a connection of its own: per batch of
+ * up to 50 entries ONE call of the guarded-write script (guarded-write.ts) — the very writes the
+ * live path sends, each entry behind its guard, so whatever already reached Redis (a live write
+ * whose reply was lost, a replay interrupted half-way, a resent command) is skipped atomically.
+ *
+ * Nothing is dropped silently:
+ *   - Redis not taking writes (unreachable, OOM, READONLY, LOADING, MISCONF…) → stop; the entries
+ *     stay and the caller retries with capped backoff;
+ *   - Redis refusing the script for another reason → the batch is retried one entry at a time;
+ *     the refused entry stays at the head, the error is kept for the health page, retried with
+ *     backoff (order matters more than throughput);
+ *   - an entry the commands cannot even be built from (malformed) → dead-letter list, loudly.
+ * Live writes that started before the replay are waited for first: if such a write fails it is
+ * journaled in front of what came after it (Journal.reserve), never behind it.
  */
-export async function replayJournal(ctx: MemoryContext): Promise<boolean> {
+export async function replayJournal(ctx: MemoryContext): Promise<ReplayResult> {
   const { journal } = ctx;
-  if (journal.pending === 0) return true;
+  if (journal.pending === 0) return { empty: true };
+  await Promise.allSettled([...ctx.inflight]);
   const conn = ctx.redis.duplicate({ lazyConnect: true, connectionName: "mindmate-replay", retryStrategy: () => null });
   conn.on("error", () => undefined); // failures surface through the commands below
   let applied = 0;
@@ -30,60 +43,45 @@ export async function replayJournal(ctx: MemoryContext): Promise<boolean> {
   try {
     await conn.connect();
     while (journal.pending > 0) {
-      const batch = journal.peek(batchSize);
+      const batch = build(ctx, journal.peek(batchSize));
+      if (batch.length === 0) continue; // all moved to dead letters
       try {
-        const result = await applyBatch(conn, ctx, batch);
-        if (result === "retry") continue;
-        applied += result.applied;
-        skipped += result.skipped;
-        journal.ack(batch.map((e) => e.id));
+        const outcomes = await runWrites(conn, batch.map((b) => b.write));
+        outcomes.forEach((o, i) => {
+          if (o.status === "skipped") skipped += 1;
+          else applied += 1;
+          if (o.status === "partial") log.error("a journaled write was applied, but Redis refused part of it", { id: batch[i]!.entry.id, error: o.error });
+        });
+        journal.ack(batch.map((b) => b.entry.id));
         batchSize = BATCH;
       } catch (e) {
-        if (isUnavailable(e)) throw e;
-        if (batchSize > 1) {
-          batchSize = 1; // find the one entry Redis refuses
-          continue;
-        }
-        // Redis refuses this write itself (not a connection problem): retrying cannot help.
-        log.error("a journaled write was refused by Redis and is dropped", { error: e, entry: { ...batch[0], vector: undefined } });
-        journal.ack(batch.map((w) => w.id));
-        batchSize = BATCH;
+        if (isUnavailable(e) || batchSize === 1) throw e;
+        batchSize = 1; // find the one entry Redis refuses; everything before it gets applied
       }
     }
-    return true;
+    journal.lastError = undefined;
+    return { empty: true };
   } catch (e) {
-    log.warn(`journal replay stopped, ${journal.pending} write(s) still pending; retrying on reconnect`, { error: e });
-    return false;
+    const error = e instanceof Error ? e.message : String(e);
+    journal.lastError = error;
+    log.warn(`journal replay stopped, ${journal.pending} write(s) still pending; retrying with backoff`, { error: e });
+    return { empty: false, error };
   } finally {
     if (applied + skipped > 0) log.info(`journal replay: ${applied} applied, ${skipped} already in Redis, ${journal.pending} pending`);
     conn.disconnect();
   }
 }
 
-async function applyBatch(conn: Redis, ctx: MemoryContext, batch: PendingWrite[]): Promise<"retry" | { applied: number; skipped: number }> {
-  const guarded = batch.filter((e) => e.kind === "append");
-  const done = new Set<string>();
-  if (guarded.length > 0) {
-    const guards = guarded.map((e) => ctx.keys.applied(e.id));
-    const check = conn.pipeline().watch(...guards);
-    for (const g of guards) check.exists(g);
-    const res = await check.exec();
-    const err = firstExecError(res);
-    if (err) throw err;
-    guarded.forEach((e, i) => {
-      if (res![i + 1]![1] === 1) done.add(e.id);
-    });
+/** The batch's writes; an entry they cannot be built from is malformed and goes to the dead letters. */
+function build(ctx: MemoryContext, entries: PendingWrite[]): { entry: PendingWrite; write: GuardedWrite }[] {
+  const out: { entry: PendingWrite; write: GuardedWrite }[] = [];
+  for (const entry of entries) {
+    try {
+      out.push({ entry, write: writeOf(ctx, entry) });
+    } catch (e) {
+      ctx.journal.deadLetter({ ...entry, vector: undefined }, `cannot build its writes: ${(e as Error).message}`);
+      break; // keep order: the next batch starts after it
+    }
   }
-  const todo = batch.filter((e) => !done.has(e.id));
-  if (todo.length === 0) {
-    if (guarded.length > 0) await conn.unwatch();
-    return { applied: 0, skipped: done.size };
-  }
-  const m = conn.multi();
-  for (const e of todo) queueWrite(m, ctx, e);
-  const res = await m.exec();
-  if (res === null) return "retry"; // a watched guard changed: look again
-  const err = firstExecError(res);
-  if (err) log.error("a journaled write partly failed inside MULTI", { error: err });
-  return { applied: todo.length, skipped: done.size };
+  return out;
 }

@@ -4,7 +4,8 @@ import type { MemoryContext } from "./context";
 import { assertUserId, newMessageId } from "./ids";
 import { isUnavailable, redisError, withRedis } from "./redis-errors";
 import type { UserSettings } from "./types";
-import { queueSettings } from "./writes";
+import { runWrites } from "./guarded-write";
+import { settingsWrite } from "./writes";
 
 const toInt = (v: string | undefined) => (v === undefined ? 0 : Number.parseInt(v, 10) || 0);
 const opt = (v: string | undefined) => (v === undefined || v === "" ? undefined : v);
@@ -73,13 +74,17 @@ export async function updateSettings(ctx: MemoryContext, userId: number, patch: 
     afterJournal();
     return;
   }
-  const m = ctx.redis.multi();
-  queueSettings(m, ctx, write);
+  const seq = ctx.journal.reserve();
+  const attempt = runWrites(ctx.redis, [settingsWrite(ctx, write)]);
+  ctx.inflight.add(attempt);
   try {
-    await m.exec();
+    const [outcome] = await attempt;
+    if (outcome?.status === "partial") throw new AppError("internal:redis", `Redis refused part of updating user settings: ${outcome.error}`);
   } catch (e) {
-    if (!isUnavailable(e)) throw redisError(e, "update user settings");
-    ctx.journal.push(write);
+    if (e instanceof AppError || !isUnavailable(e)) throw redisError(e, "update user settings");
+    ctx.journal.push(write, seq);
     afterJournal();
+  } finally {
+    ctx.inflight.delete(attempt);
   }
 }

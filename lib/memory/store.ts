@@ -4,12 +4,13 @@ import { logger } from "../log";
 import { UPDATE_DEDUP_SECONDS, type MemoryContext } from "./context";
 import { assertUserId, idTime, newMessageId } from "./ids";
 import type { PendingAppend } from "./journal";
-import { firstExecError, isUnavailable, redisError, withRedis } from "./redis-errors";
+import { runWrites, type WriteOutcome } from "./guarded-write";
+import { isUnavailable, redisError, withRedis } from "./redis-errors";
 import { cleanText, isBlank } from "./text";
-import type { AppendInput, HistoryMessage, MemoryHit, MemoryStats } from "./types";
+import type { AppendInput, AppendResult, HistoryMessage, MemoryHit, MemoryStats } from "./types";
 import { embedMemory } from "./contextual";
 import { allUsers } from "./users";
-import { queueAppend } from "./writes";
+import { appendWrite, parseGuardValue } from "./writes";
 
 const log = logger("memory");
 
@@ -33,6 +34,7 @@ const appendSchema = z.object({
     .optional(),
   at: z.date().refine((d) => !Number.isNaN(d.getTime()), { error: "must be a valid date" }).optional(),
   context: z.string().max(100_000).optional(),
+  key: z.string().min(1).max(256).optional(),
 });
 
 /** Client states in which a command would only wait for a reconnect that is already failing. */
@@ -40,10 +42,13 @@ const DOWN_STATES = new Set(["reconnecting", "close", "end"]);
 
 /**
  * appendMessage: clean the text, embed it (not when blank, not for system messages), then ONE
- * MULTI: history + settings counters + users index + memory record (writes.ts queueAppend).
- * If Redis cannot be reached the prepared write goes to the journal and the call succeeds.
+ * EVALSHA of the guarded-write script: guard check + history + settings counters + users index
+ * + memory record, all or nothing (writes.ts appendWrite). With `key`, a second append of the
+ * same key stores nothing and returns the first message with `duplicate: true`.
+ * If Redis cannot take the write (unreachable, OOM, READONLY, LOADING, MISCONF…) the prepared
+ * write goes to the journal and the call succeeds.
  */
-export async function appendMessage(ctx: MemoryContext, input: AppendInput, journaled: () => void): Promise<HistoryMessage> {
+export async function appendMessage(ctx: MemoryContext, input: AppendInput, journaled: () => void): Promise<AppendResult> {
   const started = performance.now();
   assertUserId(input?.userId);
   const parsed = appendSchema.safeParse(input);
@@ -60,6 +65,10 @@ export async function appendMessage(ctx: MemoryContext, input: AppendInput, jour
     ...(truncated ? { truncated: true } : {}),
     ...(a.media ? { media: a.media } : {}),
   };
+  if (a.key !== undefined) {
+    const waiting = ctx.journal.findKey(a.key);
+    if (waiting) return { ...waiting.message, duplicate: true };
+  }
 
   let vector: Float32Array | undefined;
   if (a.role !== "system" && !isBlank(text)) {
@@ -74,27 +83,37 @@ export async function appendMessage(ctx: MemoryContext, input: AppendInput, jour
   }
 
   const profile = a.profile && Object.fromEntries(Object.entries(a.profile).filter(([, v]) => v !== undefined).map(([k, v]) => [k, cleanText(v!, 256).text]));
-  const write: PendingAppend = { kind: "append", id, userId: input.userId, message, profile, usage: a.usage, meta: withMediaMeta(a.meta, a.media), vector, activityMs: a.at ? a.at.getTime() : Date.now() };
+  const write: PendingAppend = {
+    kind: "append", id, userId: input.userId, message, profile, usage: a.usage, meta: withMediaMeta(a.meta, a.media), vector,
+    activityMs: a.at ? a.at.getTime() : Date.now(), ...(a.key === undefined ? {} : { key: a.key }),
+  };
 
   if (ctx.journal.pending > 0 || DOWN_STATES.has(ctx.redis.status)) {
     ctx.journal.push(write); // behind what is already waiting, so order is kept
     journaled();
     return message;
   }
-  const m = ctx.redis.multi();
-  queueAppend(m, ctx, write);
-  let results: Awaited<ReturnType<typeof m.exec>>;
+  const seq = ctx.journal.reserve(); // if this live attempt fails, it is journaled at this place
+  const attempt = runWrites(ctx.redis, [appendWrite(ctx, write)]);
+  ctx.inflight.add(attempt);
+  let outcome: WriteOutcome;
   try {
-    results = await m.exec();
+    [outcome] = (await attempt) as [WriteOutcome];
   } catch (e) {
     if (!isUnavailable(e)) throw redisError(e, "store the message");
-    ctx.journal.push(write);
+    ctx.journal.push(write, seq);
     journaled();
     return message;
+  } finally {
+    ctx.inflight.delete(attempt);
   }
-  const err = firstExecError(results);
-  if (err) throw new AppError("internal:redis", `Redis refused part of storing a message: ${err.message}`, { cause: err });
+  if (outcome.status === "partial") throw new AppError("internal:redis", `Redis refused part of storing a message: ${outcome.error}`);
   ctx.observe("append", started);
+  if (outcome.status === "skipped") {
+    const first = parseGuardValue(outcome.first);
+    // Our own write seen again (a resent EVALSHA whose first reply was lost) is not a duplicate.
+    if (first && first.id !== id) return { ...message, id: first.id, ts: first.ts ?? new Date(idTime(first.id)).toISOString(), duplicate: true };
+  }
   return message;
 }
 

@@ -109,8 +109,9 @@ export interface AppendInput {
   /** Override the timestamp (imports, evaluations). */
   at?: Date;
   /**
-   * Idempotency key (the bot passes `tg:<chatId>:<updateId>:<role>`): appending twice with the
-   * same key stores nothing the second time and returns the first message with `duplicate: true`.
+   * Idempotency key (the bot passes `tg:<chatId>:<updateId>:<role>`): a second append with the
+   * same key — retry, redo after a crash, resend — stores nothing and returns the FIRST
+   * message with `duplicate: true`. Checked inside the same script as the write; kept 7 days.
    */
   key?: string;
   /**
@@ -119,6 +120,22 @@ export interface AppendInput {
    * unchanged. memory:reindex derives the same neighbour from the stored order (0 bytes stored).
    */
   context?: string;
+}
+
+/** What appendMessage returns: the stored message, or the first one when the key was seen before. */
+export type AppendResult = HistoryMessage & {
+  /** True when the idempotency key was already used: nothing was stored, id/ts are the first message's. */
+  duplicate?: true;
+};
+
+/** Redis-down journal state (health page, stats). */
+export interface JournalState {
+  pending: number;
+  degraded: boolean;
+  /** Why the last replay attempt stopped (it keeps being retried with capped backoff). */
+  lastError?: string;
+  /** Entries moved aside because they could not be read or built (logged, kept in `<JOURNAL_FILE>.dead`). */
+  deadLetters?: number;
 }
 
 export type RecallMode = "dense" | "lexical" | "hybrid";
@@ -187,7 +204,7 @@ export interface MemoryStats {
   memories: number;
   promptTokens: number;
   completionTokens: number;
-  journal: { pending: number; degraded: boolean };
+  journal: JournalState;
   index: Record<string, unknown>;
 }
 
@@ -200,7 +217,7 @@ export interface Memory {
   init(): Promise<void>;
 
   /** Stores a message in history + settings counters + users index + long-term memory: ONE round trip after embedding. */
-  appendMessage(input: AppendInput): Promise<HistoryMessage>;
+  appendMessage(input: AppendInput): Promise<AppendResult>;
   /** Newest `limit` messages, oldest first. `before` pages back from a message id. One round trip. */
   getHistory(userId: number, limit?: number, opts?: { before?: string }): Promise<HistoryMessage[]>;
   recall(query: RecallQuery): Promise<RecallResult>;
@@ -235,5 +252,5 @@ export interface Memory {
 
   stats(): Promise<MemoryStats>;
   /** Redis-down journal state (health page). */
-  journalState(): { degraded: boolean; pending: number };
+  journalState(): JournalState;
 }

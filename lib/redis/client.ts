@@ -32,6 +32,13 @@ export function createRedisClient(opts: RedisClientOptions): Redis {
     commandTimeout: opts.commandTimeoutMs ?? 5000,
     maxRetriesPerRequest: 1,
     enableAutoPipelining: false,
+    // Kept ON (ioredis' default), decided for issue 11: a command that was sent but not answered
+    // when the socket dropped is sent again after the reconnect. For the memory writes that is
+    // harmless and saves a journal detour — every append/replay is one guarded script that checks
+    // its guard and aborts the whole write when it exists (tested through a proxy that drops the
+    // reply and resets the socket). Any other non-idempotent command must be made safe the same
+    // way (the chat lock reuses its token; see lib/redis/chat-queue.ts) rather than relying on this.
+    autoResendUnfulfilledCommands: true,
     lazyConnect: true,
     connectionName: opts.name ?? "mindmate",
     retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), 2000),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -85,6 +85,14 @@ async function startOnFreePort(binary: string, dir: string): Promise<{ proc: Chi
   throw new Error(`could not start a server on a free port: ${String(last)}`);
 }
 
+/** The journal file this process writes for base name `base` (JOURNAL_FILE; one file per process). */
+function ownJournalFile(base: string): string {
+  const prefix = `${path.basename(base)}.`;
+  const mine = readdirSync(path.dirname(base)).filter((f) => f.startsWith(prefix) && new RegExp(`\\.${process.pid}\\.\\d+$`).test(f));
+  assert.equal(mine.length, 1, `one journal file of this process for ${base}: ${mine.join(", ")}`);
+  return path.join(path.dirname(base), mine[0]!);
+}
+
 const killed = (proc: ChildProcess) => new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once("exit", () => resolve())));
 
 for (const flavour of flavours()) {
@@ -119,7 +127,7 @@ for (const flavour of flavours()) {
         const state = memory.journalState();
         assert.equal(state.degraded, true);
         assert.ok(state.pending >= 24, `pending ${state.pending}`);
-        assert.ok(readFileSync(journalFile, "utf8").includes("message number 39"), "journal mirrored to the file");
+        assert.ok(readFileSync(ownJournalFile(journalFile), "utf8").includes("message number 39"), "journal mirrored to the file");
         const local = await memory.getHistory(uid, 100);
         assert.deepEqual(local.map((m) => m.id), sent.slice(40 - local.length), "reads are served from the journal while down");
 
@@ -137,7 +145,7 @@ for (const flavour of flavours()) {
         } finally {
           raw.disconnect();
         }
-        assert.equal(readFileSync(journalFile, "utf8"), "", "journal file emptied after replay");
+        assert.equal(readFileSync(ownJournalFile(journalFile), "utf8"), "", "journal file emptied after replay");
         assert.deepEqual((await memory.getHistory(uid, 100)).map((m) => m.id), sent);
       } finally {
         memory.close();
@@ -177,7 +185,7 @@ for (const server of available) {
       for (let i = 0; i < 20; i++) {
         if (i === 12) await offline.updateSettings(uid, { model: "replayed-model" });
         else sent.push((await offline.appendMessage({ userId: uid, role: "user", content: `journaled ${i} about apples` })).id);
-        if (i === 9) copyFileSync(file, path.join(dir, "first-half.jsonl"));
+        if (i === 9) copyFileSync(ownJournalFile(file), path.join(dir, "first-half.jsonl")); // a legacy-named file: adopted
       }
       offline.close();
       down.disconnect();

@@ -1,10 +1,19 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 
+export type LuaArg = string | Buffer | number;
+
+/** A Lua script run by EVALSHA: call it like a function; `sha` / `source` for tests and SCRIPT LOAD. */
+export interface LuaScript {
+  (redis: Redis, keys: string[], args: LuaArg[]): Promise<unknown>;
+  readonly sha: string;
+  readonly source: string;
+}
+
 /** A Lua script run by EVALSHA (replies as Buffers: binary-safe), loading itself on NOSCRIPT (restart, failover). */
-export function luaScript(source: string) {
+export function luaScript(source: string): LuaScript {
   const sha = createHash("sha1").update(source).digest("hex");
-  return async (redis: Redis, keys: string[], args: (string | Buffer | number)[]): Promise<unknown> => {
+  const run = async (redis: Redis, keys: string[], args: LuaArg[]): Promise<unknown> => {
     try {
       return await redis.callBuffer("EVALSHA", sha, keys.length, ...keys, ...args);
     } catch (e) {
@@ -12,4 +21,5 @@ export function luaScript(source: string) {
       return redis.callBuffer("EVAL", source, keys.length, ...keys, ...args);
     }
   };
+  return Object.assign(run, { sha, source });
 }

@@ -1,0 +1,175 @@
+import type { ChainableCommander, Redis } from "ioredis";
+import { luaScript, type LuaArg } from "./engines/lua";
+
+/**
+ * Writes as data: a recorder with ioredis' pipeline method names (hset, expire, sadd, call, …)
+ * collects [command, ...args] instead of sending them, and ONE generic Lua script runs a list of
+ * recorded writes, each optionally behind an idempotency guard:
+ *
+ *   guard exists            → the whole write is skipped, the guard's value is returned
+ *   guard absent            → SET guard value NX EX ttl, then every command of the write
+ *
+ * The guard check and the write are one atomic step, so a resent EVALSHA (ioredis
+ * autoResendUnfulfilledCommands), a journal replay or a Telegram retry can never store twice.
+ * The first command of an entry is a write (SET NX of the guard) and uses redis.call: Redis refuses
+ * OOM / READONLY / MISCONF at the first write of a script, so such a refusal aborts with nothing written
+ * (the caller journals and retries). Later commands use redis.pcall and report their first
+ * error (the MULTI semantics we had: the rest is still applied).
+ *
+ * KEYS lists every key touched (guards, first argument of each command, all arguments of DEL-like
+ * commands) and commands refer to their key by index, so the script is cluster-ready once the
+ * keys share a hash slot. ARGV carries the rest as binary-safe strings (packed vectors pass).
+ */
+
+export interface RecordedCommand {
+  name: string;
+  args: (string | Buffer)[];
+}
+
+export interface GuardedWrite {
+  /** Absent: the write is idempotent by itself (HSET of settings) and runs unguarded. */
+  guard?: { key: string; value: string; ttlSeconds: number };
+  commands: RecordedCommand[];
+}
+
+export type WriteOutcome =
+  | { status: "applied" }
+  /** The guard existed: nothing was written. `first` = the guard's value (what the first write stored). */
+  | { status: "skipped"; first: string }
+  /** Applied, but Redis refused one of the later commands (wrong type…). */
+  | { status: "partial"; error: string };
+
+/** Commands whose every argument is a key. */
+const ALL_KEYS = new Set(["DEL", "UNLINK", "EXISTS", "TOUCH"]);
+
+function flatten(args: unknown[], out: (string | Buffer)[]): void {
+  for (const a of args) {
+    if (typeof a === "function") continue; // an ioredis callback
+    if (Buffer.isBuffer(a)) out.push(a);
+    else if (a instanceof Uint8Array) out.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    else if (Array.isArray(a)) flatten(a, out);
+    else if (a instanceof Map) for (const [k, v] of a) flatten([k, v], out);
+    else if (a !== null && typeof a === "object") for (const [k, v] of Object.entries(a)) flatten([k, v], out);
+    else out.push(String(a));
+  }
+}
+
+/**
+ * A stand-in for an ioredis pipeline that records instead of sending. Any method name is
+ * accepted (`hset(k, {a: 1})`, `expire(k, 60)`, `call("VADD", …)`), arguments are flattened
+ * the way ioredis does (arrays, objects and Maps into field/value pairs), calls chain.
+ */
+export function commandRecorder(): { p: ChainableCommander; commands: RecordedCommand[] } {
+  const commands: RecordedCommand[] = [];
+  const record = (name: string, args: unknown[]) => {
+    const flat: (string | Buffer)[] = [];
+    flatten(args, flat);
+    commands.push({ name: name.toUpperCase(), args: flat });
+  };
+  const proxy: ChainableCommander = new Proxy({} as ChainableCommander, {
+    get(_target, prop) {
+      if (typeof prop !== "string" || prop === "then") return undefined;
+      if (prop === "exec") {
+        return () => {
+          throw new Error("a command recorder is not executed: run its commands with runWrites()");
+        };
+      }
+      if (prop === "call" || prop === "callBuffer") {
+        return (name: string, ...args: unknown[]) => {
+          record(name, args);
+          return proxy;
+        };
+      }
+      const name = prop.endsWith("Buffer") ? prop.slice(0, -"Buffer".length) : prop;
+      return (...args: unknown[]) => {
+        record(name, args);
+        return proxy;
+      };
+    },
+  });
+  return { p: proxy, commands };
+}
+
+const SCRIPT = luaScript(`
+local a = 2
+local out = {}
+local function exec(f, name, ref, i, j)
+  if ref > 0 then return f(name, KEYS[ref], unpack(ARGV, i, j)) end
+  return f(name, unpack(ARGV, i, j))
+end
+for w = 1, tonumber(ARGV[1]) do
+  local gref = tonumber(ARGV[a + 1])
+  local ncmd = tonumber(ARGV[a + 4])
+  local skip = false
+  local written = false
+  local err = false
+  if ARGV[a] == '1' then
+    -- SET NX first, not GET: a write as the first command is what Redis checks for OOM
+    -- (Redis 7.0-7.4 and Valkey let a write through once the script has only read so far).
+    if redis.call('SET', KEYS[gref], ARGV[a + 2], 'NX', 'EX', ARGV[a + 3]) then written = true
+    else skip = redis.call('GET', KEYS[gref]) or '' end
+  end
+  a = a + 5
+  for c = 1, ncmd do
+    local n = tonumber(ARGV[a])
+    if not skip then
+      local name, ref = ARGV[a + 1], tonumber(ARGV[a + 2])
+      if not written then
+        exec(redis.call, name, ref, a + 3, a + n)
+        written = true
+      else
+        local r = exec(redis.pcall, name, ref, a + 3, a + n)
+        if type(r) == 'table' and r.err and not err then err = r.err end
+      end
+    end
+    a = a + n + 1
+  end
+  if skip then out[w] = {0, skip} elseif err then out[w] = {2, err} else out[w] = {1} end
+end
+return out
+`);
+
+/** The script's SHA (tests match it in the fault proxy). */
+export const WRITE_SCRIPT_SHA = SCRIPT.sha;
+
+/** KEYS and ARGV of one script call for `writes` (exported for tests). */
+export function encodeWrites(writes: GuardedWrite[]): { keys: string[]; args: LuaArg[] } {
+  const keys: string[] = [];
+  const index = new Map<string, number>();
+  const ref = (key: string | Buffer): number => {
+    const k = key.toString();
+    let i = index.get(k);
+    if (i === undefined) {
+      keys.push(k);
+      i = keys.length;
+      index.set(k, i);
+    }
+    return i;
+  };
+  const args: LuaArg[] = [writes.length];
+  for (const w of writes) {
+    args.push(w.guard ? "1" : "0", w.guard ? ref(w.guard.key) : 0, w.guard?.value ?? "", w.guard?.ttlSeconds ?? 0, w.commands.length);
+    for (const c of w.commands) {
+      const [first, ...rest] = c.args;
+      if (first === undefined) {
+        args.push(2, c.name, 0);
+        continue;
+      }
+      if (ALL_KEYS.has(c.name)) rest.forEach(ref);
+      args.push(c.args.length + 1, c.name, ref(first), ...rest);
+    }
+  }
+  return { keys, args };
+}
+
+/** Runs the writes, in order, in ONE EVALSHA (EVAL after NOSCRIPT). Throws when Redis refuses the script. */
+export async function runWrites(redis: Redis, writes: GuardedWrite[]): Promise<WriteOutcome[]> {
+  if (writes.length === 0) return [];
+  const { keys, args } = encodeWrites(writes);
+  const reply = (await SCRIPT(redis, keys, args)) as [number, Buffer?][];
+  return reply.map(([status, detail]): WriteOutcome => {
+    if (status === 0) return { status: "skipped", first: detail?.toString() ?? "" };
+    if (status === 2) return { status: "partial", error: detail?.toString() ?? "unknown error" };
+    return { status: "applied" };
+  });
+}
