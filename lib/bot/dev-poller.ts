@@ -1,6 +1,7 @@
 import { AppError } from "../errors";
 import { logger } from "../log";
 import type { Runtime } from "../runtime";
+import { backoffMs } from "./best-effort";
 import { runPoller, type RunningPoller } from "./run-poller";
 
 const log = logger("bot");
@@ -25,38 +26,42 @@ const STANDBY_RETRY_MS = 10_000;
  * `npm run dev` with TELEGRAM_BOT_TOKEN and no webhook configured: long polling inside the dev
  * server, so a newcomer can chat right away. One per process (kept on globalThis across hot
  * reloads) and one per bot across processes (the Redis poll lock): a second dev server waits in
- * standby and takes over when the first stops. Stopped, and the lock released, on SIGINT/SIGTERM.
+ * standby and takes over when the first stops.
  */
 export function startDevPoller(rt: Runtime): void {
   if (g.__mindmateDevPoller) return;
   const me: { status: DevPollerState; running?: RunningPoller } = { status: { state: "starting" } };
   g.__mindmateDevPoller = me;
-  let stopped = false;
-  const stop = () => {
-    stopped = true;
-    void me.running?.stop();
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  // No signal handlers here: they would keep Next.js' server from exiting on Ctrl+C. A lock
+  // left by a dead dev server on this machine is taken over at once (poll-lock.ts), one on
+  // another machine expires after its TTL.
+  let failures = 0;
 
   const attempt = async (): Promise<void> => {
-    if (stopped) return;
     try {
       me.running = await runPoller(rt, { label: "npm run dev" });
       const username = (await import("./index").then((m) => m.getAppBot())).botInfo.username;
       me.status = { state: "polling", username };
+      failures = 0;
       await me.running.done;
-      if (!stopped) throw new Error("polling ended unexpectedly");
+      throw new Error("polling ended unexpectedly");
     } catch (e) {
-      if (stopped) return;
       if (e instanceof AppError && e.code === "conflict:bot" && /Another poller/.test(e.message)) {
         if (me.status.state !== "standby") log.info(`${e.message} This dev server retries every ${STANDBY_RETRY_MS / 1000} s.`);
         me.status = { state: "standby", heldBy: e.message };
         setTimeout(() => void attempt(), STANDBY_RETRY_MS).unref();
         return;
       }
-      me.status = { state: "failed", error: (e as Error).message };
-      log.error(`Telegram polling stopped: ${(e as Error).message}`);
+      if (e instanceof AppError && (e.code === "config:bot" || e.code === "conflict:bot")) {
+        me.status = { state: "failed", error: e.message }; // bad token / 409: retrying cannot help
+        log.error(`Telegram polling stopped: ${e.message}`);
+        return;
+      }
+      // Anything else (Redis busy while the dev server compiles, Telegram unreachable) passes.
+      failures++;
+      if (failures === 1) log.warn(`Telegram polling could not start (${(e as Error).message}); retrying with backoff`);
+      me.status = { state: "starting" };
+      setTimeout(() => void attempt(), backoffMs(failures, 30_000)).unref();
     }
   };
   void attempt();

@@ -5,6 +5,10 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { Redis } from "ioredis";
+import { loadConfig } from "@/lib/config";
+import { buildHealth } from "@/lib/health";
+import { createRuntime } from "@/lib/runtime";
+import { setupChecks } from "@/lib/setup-status";
 import { defaultCacheDir, pidAlive, ping, planRedis, startEmbeddedRedis } from "../../scripts/dev-redis";
 
 /**
@@ -40,6 +44,20 @@ describe("planRedis: when npm run dev starts its own Redis", () => {
     assert.deepEqual(planRedis({}, root), { kind: "embedded", dataDir: path.join(root, ".data", "redis"), port: undefined });
     assert.deepEqual(planRedis({ EMBEDDED_REDIS_PORT: "7150", EMBEDDED_REDIS_DATA_DIR: "/tmp/x" }, root), { kind: "embedded", dataDir: "/tmp/x", port: 7150 });
     assert.throws(() => planRedis({ EMBEDDED_REDIS_PORT: "http" }, root), /EMBEDDED_REDIS_PORT=http is not a port/);
+  });
+});
+
+describe("production without REDIS_URL", () => {
+  it("is a clear error on /api/health (503 down) and on the start page, not a crash", async () => {
+    const config = loadConfig({ NODE_ENV: "production", EMBEDDING_PROVIDER: "openai", OPENAI_API_KEY: "sk-x", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" });
+    const rt = createRuntime(config);
+    const health = await buildHealth(rt);
+    rt.redis.disconnect();
+    assert.equal(health.status, "down");
+    assert.match(health.reasons.join(" "), /REDIS_URL is not set\. In production it is required \(no Redis is started for you\)/);
+    const redisCheck = setupChecks(config, health).find((c) => c.id === "redis")!;
+    assert.equal(redisCheck.state, "error");
+    assert.equal(redisCheck.title, "Redis: REDIS_URL is not set");
   });
 });
 
