@@ -21,6 +21,9 @@ const nextConfig = {
       "./node_modules/usearch/package.json",
       "./node_modules/usearch/javascript/dist/cjs/**",
       "./node_modules/usearch/prebuilds/linux-x64/**",
+      "./node_modules/node-gyp-build/**",
+      "./node_modules/bindings/**",
+      "./node_modules/file-uri-to-path/**",
     ],
   },
   // Browser-only ONNX runtimes are never used on the server; keep them out of traced functions

@@ -1,3 +1,6 @@
+import { createRequire } from "node:module";
+import path from "node:path";
+
 /**
  * One user's vectors in one contiguous Float32Array (slot-major), with each vector's squared
  * norm precomputed. Scores equal packedCosine() (codec.ts) bit for bit: the stored values are
@@ -17,10 +20,25 @@ type Native = { exactSearch: ExactSearch; cos: string };
 let native: Native | null = null;
 let loading: Promise<void> | undefined;
 
-/** Loads usearch's prebuilt binary once (async import); until then, or if it fails, the loop runs. */
+type UsearchModule = { exactSearch: unknown; MetricKind: { Cos: string } };
+
+/**
+ * usearch's CommonJS build, required from the app's node_modules (standalone server, Vercel,
+ * tsx): its ESM build locates the .node binary from the caller's path, which fails inside a
+ * bundled server. import() is the fallback.
+ */
+async function importUsearch(): Promise<UsearchModule> {
+  try {
+    return createRequire(path.join(process.cwd(), "noop.js"))("usearch") as UsearchModule;
+  } catch {
+    return (await import("usearch")) as UsearchModule;
+  }
+}
+
+/** Loads usearch's prebuilt binary once; until then, or if it fails, the loop runs. */
 export function loadNative(): Promise<boolean> {
-  loading ??= import("usearch")
-    .then((mod: { exactSearch: unknown; MetricKind: { Cos: string } }) => {
+  loading ??= importUsearch()
+    .then((mod) => {
       native = { exactSearch: mod.exactSearch as ExactSearch, cos: mod.MetricKind.Cos };
     })
     .catch(() => {
