@@ -6,9 +6,9 @@ import { PROFILE_CATEGORIES, type UserProfile } from "../memory/types";
 import { adminDeps } from "./deps";
 
 /** Schemas of the profile and media routes (the OpenAPI document is generated from them). */
-const factId = z.string().regex(/^[0-9a-z]+-[0-9a-z]+$/, { error: "factId is a profile fact id like lx2k9-0a1b" });
-export const profileEditBody = z.object({ factId, text: z.string().trim().min(1, { error: "text must not be empty" }).max(200) });
-export const profileDeleteQuery = z.object({ factId: z.union([z.literal("all"), factId]) });
+const factId = z.string().regex(/^[0-9a-z]+-[0-9a-z]+$/, { error: "factId is a profile fact id like lx2k9-0a1b" }).meta({ example: "lx2k9-0a1b" });
+export const profileEditBody = z.object({ factId, text: z.string().trim().min(1, { error: "text must not be empty" }).max(200).meta({ example: "Lives in Porto" }) });
+export const profileDeleteQuery = z.object({ factId: z.union([z.literal("all"), factId]).meta({ example: "all", description: "A fact id, or all" }) });
 export const profileFactBody = z.object({
   id: z.string(),
   category: z.enum(PROFILE_CATEGORIES),

@@ -6,7 +6,7 @@
  */
 
 export type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-export type RouteModule = Partial<Record<"GET" | "POST" | "DELETE", RouteHandler>>;
+export type RouteModule = Partial<Record<"GET" | "POST" | "PATCH" | "DELETE", RouteHandler>>;
 
 export interface AdminRoute {
   name: string;
@@ -25,6 +25,8 @@ export async function loadAdminRoutes(): Promise<AdminRoute[]> {
     r("memories", "/api/admin/users/{userId}/memories", await import("@/app/api/admin/users/[userId]/memories/route")),
     r("clear", "/api/admin/users/{userId}/clear", await import("@/app/api/admin/users/[userId]/clear/route")),
     r("export", "/api/admin/users/{userId}/export", await import("@/app/api/admin/users/[userId]/export/route")),
+    r("profile", "/api/admin/users/{userId}/profile", await import("@/app/api/admin/users/[userId]/profile/route")),
+    r("media", "/api/admin/media/{fileId}", await import("@/app/api/admin/media/[fileId]/route")),
     r("search", "/api/admin/search", await import("@/app/api/admin/search/route")),
     r("stats", "/api/admin/stats", await import("@/app/api/admin/stats/route")),
     r("redis", "/api/admin/redis", await import("@/app/api/admin/redis/route")),
@@ -35,7 +37,7 @@ export async function loadAdminRoutes(): Promise<AdminRoute[]> {
 }
 
 export interface RequestSpec {
-  method: "GET" | "POST" | "DELETE";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   path: string;
   params?: Record<string, string>;
   query?: URLSearchParams | Record<string, string>;

@@ -83,7 +83,7 @@ const body = fc.oneof(
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
 const contentType = fc.constantFrom(undefined, "application/json", "application/json", "application/json", "application/json", "application/json; charset=utf-8", "APPLICATION/JSON", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx");
-const method = fc.constantFrom("GET", "POST", "DELETE") as fc.Arbitrary<RequestSpec["method"]>;
+const method = fc.constantFrom("GET", "POST", "PATCH", "DELETE") as fc.Arbitrary<RequestSpec["method"]>;
 
 interface Case {
   method: RequestSpec["method"];

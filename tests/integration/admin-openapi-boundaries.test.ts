@@ -30,6 +30,7 @@ interface Schema {
   maxLength?: number;
   pattern?: string;
   enum?: unknown[];
+  example?: unknown;
 }
 interface Param {
   in: "path" | "query";
@@ -143,11 +144,14 @@ describe("admin API: documented boundaries from /api/openapi.json are the accept
     const query: Record<string, string> = {};
     for (const p of op.parameters ?? []) {
       if (p.in === "path") params[p.name] = String(ALICE);
-      else if (p.required) query[p.name] = p.name === "q" ? "bees" : "1";
+      else if (p.required) query[p.name] = p.schema.example !== undefined ? String(p.schema.example) : p.name === "q" ? "bees" : "1";
     }
     const schema = op.requestBody?.content["application/json"]?.schema;
     let body: Record<string, unknown> | undefined;
-    if (schema) body = path === "/api/admin/session" ? { password: PASSWORD } : { userId: ALICE + 1, text: "hello there" };
+    // A body whose properties all document an example is built from them (e.g. a profile edit's fact id).
+    const examples = Object.entries(schema?.properties ?? {}).filter(([, s]) => s.example !== undefined);
+    if (schema && examples.length > 0 && examples.length === Object.keys(schema.properties ?? {}).length) body = Object.fromEntries(examples.map(([k, s]) => [k, s.example]));
+    else if (schema) body = path === "/api/admin/session" ? { password: PASSWORD } : { userId: ALICE + 1, text: "hello there" };
     return { params, query, body };
   }
 
