@@ -76,7 +76,10 @@ export const envSchema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: int(5000, 50, 120000).describe("How long one Redis command may take before it fails (and writes go to the journal)."),
 
   VECTOR_ENGINE: choice(["auto", "redisearch", "vectorset", "scan"] as const, "auto").describe("Vector search engine; auto probes the server (RediSearch > vector sets > exact scan)."),
-  VECTOR_ENCODING: choice(["float32", "float16", "int8"] as const, "float32").describe("How vectors are stored; float16/int8 save memory at a small recall cost."),
+  VECTOR_ENCODING: z.preprocess(
+    (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : v.trim()) : v),
+    z.enum(["float32", "float16", "int8"], { error: "must be one of: float32, float16, int8" }).optional(),
+  ).describe("How vectors are stored; unset = compact default (int8 scan/vector sets, float16 RediSearch) or what an existing index uses."),
   VECTOR_ALGORITHM: choice(["HNSW", "FLAT"] as const, "HNSW").describe("RediSearch index algorithm (HNSW approximate, FLAT exact)."),
 
   EMBEDDING_PROVIDER: choice(["local", "openai"] as const, "local").describe("local = all-MiniLM-L6-v2 in-process via transformers.js; openai = embeddings API."),

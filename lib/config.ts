@@ -40,7 +40,8 @@ export interface Config {
   redis: { url: string; prefix: string; connectTimeoutMs: number; commandTimeoutMs: number };
   vector: {
     engine: "auto" | "redisearch" | "vectorset" | "scan";
-    encoding: "float32" | "float16" | "int8";
+    /** Unset = the engine's default, or the encoding an existing index was built with. */
+    encoding?: "float32" | "float16" | "int8";
     algorithm: "HNSW" | "FLAT";
   };
   embedding: EmbeddingConfig;

@@ -2,7 +2,8 @@ import { AppError } from "../errors";
 import { logger } from "../log";
 import { getRuntime } from "../runtime";
 import type { CreateMemoryOptions, MemoryContext } from "./context";
-import { createEngine } from "./engines";
+import { createEngine, type EngineContext } from "./engines";
+import { adoptStoredEncoding, defaultEncoding } from "./engines/encoding";
 import { getHistory } from "./history";
 import { assertUserId } from "./ids";
 import { Journal } from "./journal";
@@ -30,20 +31,22 @@ const REPLAY_RETRY_MS = 2000;
 /** The shared parts without the facade (scripts such as memory:reindex use them directly). */
 export function createMemoryContext(opts: CreateMemoryOptions): MemoryContext {
   const keys = memoryKeys(opts.prefix);
-  const engine = createEngine(opts.engine, {
+  const engineContext: EngineContext = {
     redis: opts.redis,
     keys,
     dims: opts.embedder.dims,
     embedderId: opts.embedder.id,
-    encoding: opts.encoding,
+    encoding: opts.encoding ?? defaultEncoding(opts.engine),
     algorithm: opts.algorithm,
     ttlSeconds: opts.longTermTtlDays * 86400,
-  });
+  };
+  const engine = createEngine(opts.engine, engineContext);
   return {
     opts,
     redis: opts.redis,
     keys,
     engine,
+    engineContext,
     embedder: opts.embedder,
     journal: new Journal(opts.journal?.max ?? 10_000, opts.journal?.file),
     ttlSeconds: opts.ttlDays * 86400,
@@ -102,7 +105,10 @@ export function createMemory(opts: CreateMemoryOptions): Memory & { importUser(d
     engine: opts.engine,
     embedderId: opts.embedder.id,
     async init() {
-      await withRedis("prepare the vector index", () => ctx.engine.ensureIndex());
+      await withRedis("prepare the vector index", async () => {
+        if (opts.encoding === undefined) await adoptStoredEncoding(ctx.engineContext);
+        await ctx.engine.ensureIndex();
+      });
       if (ctx.journal.pending > 0) void replay();
     },
     appendMessage: (input) => appendMessage(ctx, input, journaled),

@@ -1,5 +1,6 @@
 import type { ChainableCommander } from "ioredis";
 import { APPLIED_TTL_SECONDS, type MemoryContext } from "./context";
+import { encodeHistoryEntry } from "./history";
 import type { PendingAppend, PendingSettings, PendingWrite } from "./journal";
 
 /**
@@ -13,7 +14,7 @@ export function queueAppend(p: ChainableCommander, ctx: MemoryContext, a: Pendin
   const history = keys.history(a.userId);
   const settings = keys.settings(a.userId);
   p.set(keys.applied(a.id), "1", "EX", APPLIED_TTL_SECONDS, "NX");
-  p.lpush(history, JSON.stringify(a.message));
+  p.lpush(history, encodeHistoryEntry(a.message));
   p.ltrim(history, 0, ctx.opts.historyMax - 1);
   p.expire(history, ttlSeconds);
 
