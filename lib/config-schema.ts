@@ -93,6 +93,11 @@ export const envSchema = z.object({
   MEMORY_TTL_DAYS: int(30, 1, 3650).describe("Days of inactivity after which history and settings expire."),
   LONG_TERM_TTL_DAYS: int(30, 0, 3650).describe("Days long-term memories live after the last write; 0 = never expire."),
   MAX_MESSAGE_CHARS: int(16000, 100, 1000000).describe("Longer messages are stored truncated with a marker."),
+  MEMORY_BUDGET_MB: z.preprocess(
+    (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : v.trim().toLowerCase() === "off" ? 0 : v) : v),
+    z.coerce.number({ error: "must be a number of MB or off" }).min(0, { error: "must be at least 0" }).max(1_000_000, { error: "must be at most 1000000" }).optional(),
+  ).describe("Redis memory the app keeps itself under by trimming old memories; unset = 85 % of maxmemory (off without one), 0/off = off."),
+  HISTORY_PROTECT_DAYS: int(7, 0, 3650).describe("The budget trim never touches the short-term history of users active within this many days."),
   JOURNAL_FILE: optionalString().describe("File that mirrors the Redis-down write journal so a restart keeps it."),
   JOURNAL_MAX: int(10000, 10, 10000000).describe("Most writes kept in the journal while Redis is down."),
 

@@ -52,6 +52,9 @@ export interface Config {
     maxMessageChars: number;
     journalFile?: string;
     journalMax: number;
+    /** MB; undefined = 85 % of the server's maxmemory, 0 = off. */
+    budgetMb?: number;
+    historyProtectDays: number;
   };
   llm: {
     apiKey?: string;
@@ -193,6 +196,8 @@ export function loadConfig(env: RawEnv = process.env): Config {
       maxMessageChars: e.MAX_MESSAGE_CHARS,
       journalFile: e.JOURNAL_FILE,
       journalMax: e.JOURNAL_MAX,
+      budgetMb: e.MEMORY_BUDGET_MB,
+      historyProtectDays: e.HISTORY_PROTECT_DAYS,
     },
     llm: {
       apiKey: e.OPENAI_API_KEY,

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { EmbeddingProvider } from "../embeddings";
+import type { BudgetOptions } from "./budget";
 import type { VectorEngineName } from "../redis/probe";
 import type { EngineContext, VectorEngine, VectorEncoding } from "./engines/types";
 import type { Journal } from "./journal";
@@ -21,6 +22,8 @@ export interface CreateMemoryOptions {
   encoding?: VectorEncoding;
   algorithm: "HNSW" | "FLAT";
   journal?: { file?: string; max: number };
+  /** The memory budget (lib/memory/budget); omitted = no checks, no trimming. */
+  budget?: BudgetOptions;
   metrics?: { observe(op: MemoryOp, ms: number): void };
 }
 

@@ -2,6 +2,7 @@ import { AppError } from "../errors";
 import { logger } from "../log";
 import { getRuntime } from "../runtime";
 import type { CreateMemoryOptions, MemoryContext } from "./context";
+import { createBudget, type BudgetSnapshot } from "./budget";
 import { createEngine, type EngineContext } from "./engines";
 import { adoptStoredEncoding, defaultEncoding } from "./engines/encoding";
 import { getHistory } from "./history";
@@ -62,7 +63,12 @@ export function createMemoryContext(opts: CreateMemoryOptions): MemoryContext {
  * The memory facade (contract and docs: types.ts, README.md). Writes that cannot reach Redis
  * go to the journal and are replayed, in order and idempotently, when the client is ready again.
  */
-export function createMemory(opts: CreateMemoryOptions): Memory & { importUser(data: unknown, o?: { replace?: boolean }): Promise<void>; close(): void } {
+export function createMemory(opts: CreateMemoryOptions): Memory & {
+  importUser(data: unknown, o?: { replace?: boolean }): Promise<void>;
+  budgetSnapshot(): BudgetSnapshot | undefined;
+  budgetCheck(): Promise<BudgetSnapshot> | undefined;
+  close(): void;
+} {
   const ctx = createMemoryContext(opts);
   let degraded = ctx.journal.pending > 0;
   let replaying: Promise<void> | undefined;
@@ -92,6 +98,8 @@ export function createMemory(opts: CreateMemoryOptions): Memory & { importUser(d
     return replaying;
   }
 
+  const budget = opts.budget ? createBudget(ctx, opts.budget) : undefined;
+
   const onReady = () => void replay();
   opts.redis.on("ready", onReady);
 
@@ -111,7 +119,20 @@ export function createMemory(opts: CreateMemoryOptions): Memory & { importUser(d
       });
       if (ctx.journal.pending > 0) void replay();
     },
-    appendMessage: (input) => appendMessage(ctx, input, journaled),
+    appendMessage: budget
+      ? async (input) => {
+          const wait = budget.beforeWrite(); // only while over budget with a sweep running
+          if (wait) await wait;
+          try {
+            const m = await appendMessage(ctx, input, journaled);
+            budget.afterWrite();
+            return m;
+          } catch (e) {
+            budget.afterError(e);
+            throw e;
+          }
+        }
+      : (input) => appendMessage(ctx, input, journaled),
     getHistory: (userId, limit, o) => {
       const started = performance.now();
       return getHistory(ctx, userId, limit, o).finally(() => ctx.observe("history", started));
@@ -142,6 +163,11 @@ export function createMemory(opts: CreateMemoryOptions): Memory & { importUser(d
     },
     stats: () => stats(ctx, { degraded: degraded || ctx.journal.pending > 0, pending: ctx.journal.pending }),
     journalState: () => ({ degraded: degraded || ctx.journal.pending > 0, pending: ctx.journal.pending }),
+    budgetReport: budget ? () => budget.report() : undefined,
+    /** The last budget check (in-process, no round trip); undefined without a budget or before the first check. */
+    budgetSnapshot: () => budget?.snapshot(),
+    /** Runs a budget check (and a sweep if needed) now. */
+    budgetCheck: () => budget?.check(),
     /** Stops listening to the client (tests, scripts); the client itself is the caller's. */
     close() {
       opts.redis.off("ready", onReady);
@@ -176,6 +202,7 @@ export function getMemory(): Promise<Memory> {
       encoding: c.vector.encoding,
       algorithm: c.vector.algorithm,
       journal: { file: c.memory.journalFile, max: c.memory.journalMax },
+      budget: { budgetMb: c.memory.budgetMb, protectDays: c.memory.historyProtectDays },
       metrics: { observe: (op, ms) => tracked.has(op) && recordLatency(op as never, ms) },
     });
     await memory.init();
@@ -187,6 +214,11 @@ export function getMemory(): Promise<Memory> {
     throw e instanceof AppError ? e : redisError(e, "start the memory layer");
   });
   return globalForMemory.__mindmateMemory;
+}
+
+/** The app facade's last budget check (health page); never creates the facade. */
+export function memoryBudgetSnapshot(): BudgetSnapshot | undefined {
+  return (globalForMemory.__mindmateMemoryReady as { budgetSnapshot?: () => BudgetSnapshot | undefined } | undefined)?.budgetSnapshot?.();
 }
 
 /** Journal state of the app's facade if it was created (health page); never creates it. */

@@ -1,3 +1,4 @@
+import type { BudgetReport } from "./budget";
 /**
  * The memory layer's public contract. The bot, the dashboard, the CLIs and the benchmarks use
  * only this (through `createMemory()` / `getMemory()` in lib/memory/index.ts); nothing outside
@@ -154,4 +155,6 @@ export interface Memory {
   stats(): Promise<MemoryStats>;
   /** Redis-down journal state (health page). */
   journalState(): { degraded: boolean; pending: number };
+  /** Memory budget: used / budget / maxmemory, projection, what was trimmed (dashboard; lib/memory/budget). */
+  budgetReport?(): Promise<BudgetReport>;
 }
