@@ -2,7 +2,8 @@ import type { Runtime } from "./runtime";
 import type { EmbedderStatus } from "./embeddings";
 import type { RedisCapabilities, VectorEngineName } from "./redis/probe";
 import { connectionProblem, redactUrl } from "./redis/client";
-import { memoryJournalState } from "./memory";
+import { memoryBudgetSnapshot, memoryJournalState } from "./memory";
+import { budgetHealth, type BudgetHealth } from "./memory/budget/health";
 
 export interface HealthReport {
   status: "ok" | "degraded" | "down";
@@ -19,6 +20,8 @@ export interface HealthReport {
   engine?: VectorEngineName;
   /** Writes waiting in the Redis-down journal (present once the memory facade is running). */
   journal?: { degraded: boolean; pending: number };
+  /** Redis memory against the budget / maxmemory (lib/memory/budget). */
+  memory?: BudgetHealth;
   embedder: EmbedderStatus;
   missing: string[];
 }
@@ -44,10 +47,20 @@ export async function buildHealth(rt: Runtime): Promise<HealthReport> {
     redis.error = (!redis.reachable && connectionProblem(rt.redis)) || (e as Error).message;
     reasons.push(redis.reachable ? `Vector engine: ${redis.error}` : `Redis unreachable: ${redis.error}`);
   }
+  let memory: BudgetHealth | undefined;
+  if (redis.reachable) {
+    try {
+      const b = await budgetHealth(rt.redis, rt.config.memory.budgetMb, memoryBudgetSnapshot());
+      reasons.push(...b.reasons);
+      memory = b.memory;
+    } catch {
+      // INFO refused (ACL): memory is simply not reported
+    }
+  }
   const journal = memoryJournalState();
   if (journal && journal.pending > 0) reasons.push(`${journal.pending} write(s) journaled while Redis was unreachable; they replay automatically`);
   const embedder = rt.embedder.status();
   if (embedder.error) reasons.push(`Embedder: ${embedder.error}`);
   const status = reasons.length === 0 ? "ok" : engine === undefined ? "down" : "degraded";
-  return { status, reasons, redis, engine, journal, embedder, missing: rt.config.missing.map((m) => m.variable) };
+  return { status, reasons, redis, engine, journal, memory, embedder, missing: rt.config.missing.map((m) => m.variable) };
 }

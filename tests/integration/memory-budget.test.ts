@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { conversation } from "../../bench/lib/corpus";
 import { createMemory } from "@/lib/memory";
+import { budgetHealth } from "@/lib/memory/budget/health";
 import { KEEP_NEWEST, MIN_CHUNK } from "@/lib/memory/budget/trim";
 import { createRedisClient } from "@/lib/redis/client";
 import { hashBagEmbedder, memoryOptions } from "../helpers/memory";
@@ -177,3 +178,49 @@ for (const f of flavours.filter((x) => !process.env.MM_BUDGET_ONLY || x.name ===
     });
   });
 }
+
+describe("memory budget: Redis full anyway (budget off, another tenant fills it)", { skip: serverBinary("valkey8-server") ? false : "no valkey8 binary" }, () => {
+  it("the dashboard report and /api/health say why: OOM seen, maxmemory reached; > 95 % of a budget is degraded", { timeout: 60_000 }, async () => {
+    const own = await startOwnServer(serverBinary("valkey8-server")!, ["--maxmemory", "4mb", "--maxmemory-policy", "noeviction"]);
+    const redis = createRedisClient({ url: own.url, name: "mindmate-budget-full-test" });
+    const raw = rawClient(own.url);
+    const server: TestServer = { name: "valkey8", url: own.url, kind: "valkey", engine: "scan", search: false, vectorSets: false, json: false };
+    const memory = createMemory(memoryOptions(server, redis, uniquePrefix("full"), { encoding: undefined, budget: { budgetMb: 0, protectDays: 7 } }));
+    try {
+      await memory.init();
+      await memory.appendMessage({ userId: 5, role: "user", content: "before the other tenant arrived" });
+      assert.equal((await memory.budgetReport!())!.level, "ok");
+      assert.deepEqual((await budgetHealth(redis, 0)).reasons, []);
+      // Another tenant fills the server until Redis refuses writes.
+      for (let i = 0; ; i++) {
+        try {
+          await raw.set(`other-tenant:${i}`, "x".repeat(10_000));
+        } catch (e) {
+          assert.match((e as Error).message, /OOM/);
+          break;
+        }
+      }
+      const outcome = await memory.appendMessage({ userId: 5, role: "user", content: "while Redis is full" }).then(() => "stored or journaled", (e: Error) => e.message);
+      const report = (await memory.budgetReport!())!;
+      assert.equal(report.budgetSource, "off");
+      assert.equal(report.level, "full", `append: ${outcome}`);
+      assert.match(report.reasons.join(" "), /OOM|maxmemory reached/);
+      const health = await budgetHealth(redis, 0, memory.budgetSnapshot());
+      assert.equal(health.memory.level, "full");
+      assert.match(health.reasons.join(" "), /maxmemory|OOM/);
+
+      // With a budget the used memory is above 95 % of: degraded with the percentage.
+      await raw.call("FLUSHALL", "SYNC");
+      const used = (await budgetHealth(redis, 0)).memory.usedBytes;
+      const near = await budgetHealth(redis, used / 0.97 / 1048576);
+      assert.equal(near.memory.level, "critical");
+      assert.match(near.reasons.join(" "), /Memory budget 9\d % used/);
+      assert.deepEqual((await budgetHealth(redis, (used / 0.5) / 1048576)).reasons, [], "half the budget is fine");
+    } finally {
+      memory.close();
+      redis.disconnect();
+      raw.disconnect();
+      await own.stop();
+    }
+  });
+});
