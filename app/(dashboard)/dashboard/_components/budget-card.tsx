@@ -29,7 +29,8 @@ export function BudgetCard({ b }: { b: BudgetReport }) {
   return (
     <Card title="Memory budget" testid="overview-budget">
       <div className="relative h-4 w-full rounded bg-slate-100" data-testid="budget-gauge" aria-label={`used ${formatBytes(b.usedBytes)} of ${formatBytes(b.budgetBytes || b.maxmemoryBytes)}`}>
-        <div className={`h-4 rounded ${color}`} style={{ width: pct(b.usedBytes) }} />
+        {/* Without maxmemory and budget there is nothing to fill up to: no bar rather than a full one. */}
+        {b.maxmemoryBytes > 0 || b.budgetBytes > 0 ? <div className={`h-4 rounded ${color}`} style={{ width: pct(b.usedBytes) }} /> : null}
         {b.budgetBytes > 0 && <div className="absolute top-0 h-4 w-0.5 bg-slate-800" style={{ left: pct(b.budgetBytes) }} title="budget" />}
       </div>
       <div className="mt-3 grid grid-cols-2 gap-3 md:grid-cols-4">
