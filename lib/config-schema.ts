@@ -82,7 +82,10 @@ export const envSchema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: int(5000, 50, 120000).describe("How long one Redis command may take before it fails (and writes go to the journal)."),
 
   VECTOR_ENGINE: choice(["auto", "redisearch", "vectorset", "scan"] as const, "auto").describe("Vector search engine; auto probes the server (RediSearch > vector sets > exact scan)."),
-  VECTOR_ENCODING: choice(["float32", "float16", "int8"] as const, "float32").describe("How vectors are stored; float16/int8 save memory at a small recall cost."),
+  VECTOR_ENCODING: z.preprocess(
+    (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : v.trim()) : v),
+    z.enum(["float32", "float16", "int8"], { error: "must be one of: float32, float16, int8" }).optional(),
+  ).describe("How vectors are stored; unset = compact default (int8 scan/vector sets, float16 RediSearch) or what an existing index uses."),
   VECTOR_ALGORITHM: choice(["HNSW", "FLAT"] as const, "HNSW").describe("RediSearch index algorithm (HNSW approximate, FLAT exact)."),
 
   EMBEDDING_PROVIDER: choice(["local", "openai"] as const, "local").describe("local = all-MiniLM-L6-v2 in-process via transformers.js; openai = embeddings API."),
@@ -98,6 +101,11 @@ export const envSchema = z.object({
   MEMORY_TTL_DAYS: int(30, 1, 3650).describe("Days of inactivity after which history and settings expire."),
   LONG_TERM_TTL_DAYS: int(30, 0, 3650).describe("Days long-term memories live after the last write; 0 = never expire."),
   MAX_MESSAGE_CHARS: int(16000, 100, 1000000).describe("Longer messages are stored truncated with a marker."),
+  MEMORY_BUDGET_MB: z.preprocess(
+    (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : v.trim().toLowerCase() === "off" ? 0 : v) : v),
+    z.coerce.number({ error: "must be a number of MB or off" }).min(0, { error: "must be at least 0" }).max(1_000_000, { error: "must be at most 1000000" }).optional(),
+  ).describe("Redis memory the app keeps itself under by trimming old memories; unset = 85 % of maxmemory (off without one), 0/off = off."),
+  HISTORY_PROTECT_DAYS: int(7, 0, 3650).describe("The budget trim never touches the short-term history of users active within this many days."),
   JOURNAL_FILE: optionalString().describe("Base name (or directory) of the Redis-down write journal files: one fsync'd file per process, leftovers of dead processes replayed at start."),
   JOURNAL_MAX: int(10000, 10, 10000000).describe("Most writes kept in the journal while Redis is down."),
   RECALL_CACHE_MB: int(128, 0, 65536).describe("In-process recall cache per app instance (scan / vector-set lexical), LRU over users; ~17 MB per 10k memories; 0 = off."),

@@ -69,7 +69,8 @@ export interface Config {
   };
   vector: {
     engine: "auto" | "redisearch" | "vectorset" | "scan";
-    encoding: "float32" | "float16" | "int8";
+    /** Unset = the engine's default, or the encoding an existing index was built with. */
+    encoding?: "float32" | "float16" | "int8";
     algorithm: "HNSW" | "FLAT";
   };
   embedding: EmbeddingConfig;
@@ -81,6 +82,9 @@ export interface Config {
     journalFile?: string;
     journalMax: number;
     recallCacheMb: number;
+    /** MB; undefined = 85 % of the server's maxmemory, 0 = off. */
+    budgetMb?: number;
+    historyProtectDays: number;
   };
   llm: {
     apiKey?: string;
@@ -235,6 +239,8 @@ export function loadConfig(env: RawEnv = process.env): Config {
       journalFile: e.JOURNAL_FILE,
       journalMax: e.JOURNAL_MAX,
       recallCacheMb: e.RECALL_CACHE_MB,
+      budgetMb: e.MEMORY_BUDGET_MB,
+      historyProtectDays: e.HISTORY_PROTECT_DAYS,
     },
     llm: {
       apiKey: e.OPENAI_API_KEY,

@@ -2,7 +2,8 @@ import type { Runtime } from "./runtime";
 import type { EmbedderStatus } from "./embeddings";
 import type { RedisCapabilities, VectorEngineName } from "./redis/probe";
 import { connectionProblem, redactUrl } from "./redis/client";
-import { memoryJournalState } from "./memory";
+import { memoryBudgetSnapshot, memoryJournalState } from "./memory";
+import { budgetHealth, type BudgetHealth } from "./memory/budget/health";
 import { createChatQueue, type QueueBacklog } from "./redis/chat-queue";
 
 export interface HealthReport {
@@ -25,6 +26,8 @@ export interface HealthReport {
   journal?: { degraded: boolean; pending: number; lastError?: string; deadLetters?: number };
   /** Telegram updates waiting in chat queues; `stale` chats waited longer than `staleMinutes` without progress. */
   queue?: QueueBacklog & { staleMinutes: number };
+  /** Redis memory against the budget / maxmemory (lib/memory/budget). */
+  memory?: BudgetHealth;
   embedder: EmbedderStatus;
   missing: string[];
 }
@@ -63,11 +66,21 @@ export async function buildHealth(rt: Runtime): Promise<HealthReport> {
       reasons.push(`Chat queue unreadable: ${(e as Error).message}`);
     }
   }
+  let memory: BudgetHealth | undefined;
+  if (redis.reachable) {
+    try {
+      const b = await budgetHealth(rt.redis, rt.config.memory.budgetMb, memoryBudgetSnapshot());
+      reasons.push(...b.reasons);
+      memory = b.memory;
+    } catch {
+      // INFO refused (ACL): memory is simply not reported
+    }
+  }
   const journal = memoryJournalState();
   if (journal && journal.pending > 0) reasons.push(`${journal.pending} write(s) journaled while Redis could not take them; they replay automatically${journal.lastError ? ` (last attempt: ${journal.lastError})` : ""}`);
   if (journal?.deadLetters) reasons.push(`${journal.deadLetters} journaled write(s) could not be read back and were moved to the dead-letter file (see the log)`);
   const embedder = rt.embedder.status();
   if (embedder.error) reasons.push(`Embedder: ${embedder.error}`);
   const status = reasons.length === 0 ? "ok" : engine === undefined ? "down" : "degraded";
-  return { status, reasons, redis, engine, journal, queue, embedder, missing: rt.config.missing.map((m) => m.variable) };
+  return { status, reasons, redis, engine, journal, queue, memory, embedder, missing: rt.config.missing.map((m) => m.variable) };
 }

@@ -78,7 +78,7 @@ interface Target {
 
 async function targets(): Promise<{ list: Target[]; mode: string }> {
   if (args.server?.length) return { list: args.server.map((url, i) => ({ name: `server${i + 1}`, url })), mode: "the server(s) given with --server (shared: byte counts may include others' writes)" };
-  const { servers, env } = matrixFromEnv(process.env, log);
+  const { servers, env } = matrixFromEnv(process.env, log, { shared: args.shared });
   if (args.shared || !env.MM_SERVER_BIN_DIR) return { list: servers, mode: "the running test servers (shared)" };
   const list: Target[] = [];
   for (const s of servers) {

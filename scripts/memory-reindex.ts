@@ -28,7 +28,7 @@ async function main() {
     encoding: config.vector.encoding,
     algorithm: config.vector.algorithm,
   });
-  console.error(`reindexing with ${rt.embedder.id} (${rt.embedder.dims} dims, ${config.vector.encoding}) on the ${engine} engine`);
+  console.error(`reindexing with ${rt.embedder.id} (${rt.embedder.dims} dims, ${ctx.engineContext.encoding}${config.vector.encoding ? "" : ", the default"}) on the ${engine} engine`);
   const bars = { snapshot: progressBar("snapshot"), rebuild: progressBar("re-embed") };
   const started = performance.now();
   const result = await reindexAll(ctx, (p) => {

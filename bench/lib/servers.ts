@@ -1,4 +1,7 @@
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Redis } from "ioredis";
 
 /** One server under test. */
@@ -9,6 +12,8 @@ export interface BenchServer {
   /** "Redis 7.0.15", "Valkey 8.0.1", … from INFO. */
   label: string;
 }
+
+const WRAPPER_FILES = ["redis7-server", "valkey8-server", "redis8-server", "redis-stack-server"];
 
 const MATRIX: [string, string][] = [
   ["redis7", "REDIS7_URL"],
@@ -28,8 +33,14 @@ export function parseExports(text: string): Record<string, string> {
  * The test matrix from the environment; when none of its URLs is set, starts the servers with
  * scripts/test-servers.sh (idempotent) and reads the URLs it prints.
  */
-export function matrixFromEnv(env: Record<string, string | undefined>, log: (m: string) => void): { servers: { name: string; url: string }[]; env: Record<string, string> } {
+export function matrixFromEnv(env: Record<string, string | undefined>, log: (m: string) => void, opts: { shared?: boolean } = {}): { servers: { name: string; url: string }[]; env: Record<string, string> } {
   let vars: Record<string, string> = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === "string"));
+  // The wrappers are enough for private instances: never start (or restart) the shared test
+  // servers on their default ports 6391-6394, which other people's runs may be using.
+  const bin = vars.MM_SERVER_BIN_DIR ?? path.join(vars.MINDMATE_CACHE ?? path.join(os.homedir(), ".cache/mindmate"), "bin");
+  if (!MATRIX.some(([, v]) => vars[v]) && WRAPPER_FILES.every((f) => existsSync(path.join(bin, f))) && !opts.shared) {
+    return { servers: MATRIX.map(([name]) => ({ name, url: "" })), env: { ...vars, MM_SERVER_BIN_DIR: bin } };
+  }
   if (!MATRIX.some(([, v]) => vars[v])) {
     log("no REDIS7_URL/VALKEY8_URL/REDIS8_URL/REDIS_STACK_URL set: starting the test servers (scripts/test-servers.sh start)");
     const out = execFileSync("bash", ["scripts/test-servers.sh", "start"], { stdio: ["ignore", "pipe", "inherit"] }).toString();

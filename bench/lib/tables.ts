@@ -35,12 +35,12 @@ function verdict(value: number | undefined, target: number, unit = ""): string {
 
 export function targetsTable(servers: ServerResults[], perUserRecallScope: string): Table {
   return {
-    headers: ["server (engine)", "PING p99 ms", "append p99 ms vs 1.5 × PING p99", "history(50) p99 ms vs 2", `recall incl. embedding p99 ms (${perUserRecallScope}, hybrid) vs 25`, "bytes/message int8 vs 1 KB"],
+    headers: ["server (engine)", "PING p99 ms", "append p99 ms vs 1.5 × PING p99", "history(50) p99 ms vs 2", `recall incl. embedding p99 ms (${perUserRecallScope}, hybrid) vs 25`, "bytes/message default at 1,000/user vs 1 KB"],
     rows: servers.map((s) => {
       const append = caseOf(s, "append");
       const history = caseOf(s, "history(50)");
       const withEmb = s.storage?.withEmbedding.find((w) => w.mode === "hybrid")?.result.p99;
-      const int8 = s.bytes?.find((b) => b.encoding === "int8");
+      const int8 = s.bytes?.find((b) => b.encoding === "default" && b.perUser === 1000) ?? s.bytes?.find((b) => b.encoding === "int8");
       return [
         `${s.label} (${s.engine})`,
         fmtMs(s.floor.c1.p99),
@@ -115,8 +115,17 @@ export function embeddingTables(e: EmbeddingResults): Table[] {
 
 export function bytesTable(servers: ServerResults[]): Table {
   return {
-    headers: ["server", "engine", "encoding", "bytes/message (all-in)"],
-    rows: servers.flatMap((s) => (s.bytes ?? []).map((b) => [s.label, b.engine, b.encoding, b.bytesPerMessage !== undefined ? fmtInt(b.bytesPerMessage) : `not supported: ${b.error}`])),
+    headers: ["server", "engine", "encoding", "memories/user", "bytes/message (all-in)", "pieces: MEMORY USAGE by key kind ÷ messages"],
+    rows: servers.flatMap((s) =>
+      (s.bytes ?? []).map((b) => [
+        s.label,
+        b.engine,
+        b.encoding === "default" ? `default (${b.resolved})` : b.encoding,
+        b.perUser ?? Math.round(b.messages / b.users),
+        b.bytesPerMessage !== undefined ? fmtInt(b.bytesPerMessage) : `not supported: ${b.error}`,
+        b.pieces ? Object.entries(b.pieces).map(([k, v]) => `${k} ${Math.round(v)}`).join(", ") : "",
+      ]),
+    ),
   };
 }
 

@@ -1,4 +1,5 @@
 import { buildHealth, type HealthReport } from "../health";
+import type { BudgetReport } from "../memory/budget";
 import { readInfo, scanKeyspace } from "../redis/admin-info";
 import { adminDeps } from "./deps";
 
@@ -24,17 +25,20 @@ export interface Overview {
   /** Bytes per stored message: from the app's own keys (sampled MEMORY USAGE) and from all of used_memory. */
   bytesPerMessage: { keys: number | null; usedMemory: number | null; keysSampled: boolean };
   engine: string;
+  /** Memory budget gauge: used / budget / maxmemory, projection, trimmed counts (absent if the facade has no budget). */
+  budget?: BudgetReport;
 }
 
 const num = (v: string | undefined) => (v === undefined || v === "" ? undefined : Number(v));
 
 export async function getOverview(): Promise<Overview> {
   const { rt, memory } = await adminDeps();
-  const [health, stats, info, keyspace] = await Promise.all([
+  const [health, stats, info, keyspace, budget] = await Promise.all([
     buildHealth(rt),
     memory.stats(),
     readInfo(rt.redis),
     scanKeyspace(rt.redis, rt.config.redis.prefix, { maxKeys: 20000, samplePerNamespace: 20 }),
+    memory.budgetReport?.(),
   ]);
   const m = info.memory ?? {};
   const s = info.stats ?? {};
@@ -62,5 +66,6 @@ export async function getOverview(): Promise<Overview> {
       keysSampled: keyspace.truncated || keyspace.namespaces.some((n) => n.sampled < n.keys),
     },
     engine: memory.engine,
+    ...(budget ? { budget } : {}),
   };
 }

@@ -1,7 +1,8 @@
 import type { Redis } from "ioredis";
 import type { EmbeddingProvider } from "../embeddings";
+import type { BudgetOptions } from "./budget";
 import type { VectorEngineName } from "../redis/probe";
-import type { VectorEngine, VectorEncoding } from "./engines/types";
+import type { EngineContext, VectorEngine, VectorEncoding } from "./engines/types";
 import type { Journal } from "./journal";
 import type { MemoryKeys } from "./keys";
 
@@ -17,11 +18,14 @@ export interface CreateMemoryOptions {
   /** 0 = long-term memories never expire. */
   longTermTtlDays: number;
   maxMessageChars: number;
-  encoding: VectorEncoding;
+  /** Unset = the engine's compact default (engines/encoding.ts), or what an existing index was built with. */
+  encoding?: VectorEncoding;
   algorithm: "HNSW" | "FLAT";
   journal?: { file?: string; max: number };
   /** In-process recall cache cap (scan, vector-set lexical); 0 = off; default RECALL_CACHE_MB_DEFAULT. */
   recallCacheMb?: number;
+  /** The memory budget (lib/memory/budget); omitted = no checks, no trimming. */
+  budget?: BudgetOptions;
   metrics?: { observe(op: MemoryOp, ms: number): void };
 }
 
@@ -31,6 +35,8 @@ export interface MemoryContext {
   redis: Redis;
   keys: MemoryKeys;
   engine: VectorEngine;
+  /** The engine's context; `encoding` is settled by init (an existing index keeps its own). */
+  engineContext: EngineContext;
   embedder: EmbeddingProvider;
   journal: Journal;
   /** History and settings TTL, seconds. */

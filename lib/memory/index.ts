@@ -2,7 +2,9 @@ import { AppError } from "../errors";
 import { logger } from "../log";
 import { getRuntime } from "../runtime";
 import type { CreateMemoryOptions, MemoryContext } from "./context";
-import { createEngine } from "./engines";
+import { createBudget, type BudgetSnapshot } from "./budget";
+import { createEngine, type EngineContext } from "./engines";
+import { adoptStoredEncoding, defaultEncoding } from "./engines/encoding";
 import { getHistory } from "./history";
 import { assertUserId } from "./ids";
 import { Journal } from "./journal";
@@ -33,21 +35,23 @@ const REPLAY_RETRY_MAX_MS = 30_000;
 /** The shared parts without the facade (scripts such as memory:reindex use them directly). */
 export function createMemoryContext(opts: CreateMemoryOptions): MemoryContext {
   const keys = memoryKeys(opts.prefix);
-  const engine = createEngine(opts.engine, {
+  const engineContext: EngineContext = {
     redis: opts.redis,
     keys,
     dims: opts.embedder.dims,
     embedderId: opts.embedder.id,
-    encoding: opts.encoding,
+    encoding: opts.encoding ?? defaultEncoding(opts.engine),
     algorithm: opts.algorithm,
     ttlSeconds: opts.longTermTtlDays * 86400,
     recallCacheBytes: opts.recallCacheMb === undefined ? undefined : opts.recallCacheMb * 1024 * 1024,
-  });
+  };
+  const engine = createEngine(opts.engine, engineContext);
   return {
     opts,
     redis: opts.redis,
     keys,
     engine,
+    engineContext,
     embedder: opts.embedder,
     journal: new Journal(opts.journal?.max ?? 10_000, opts.journal?.file),
     ttlSeconds: opts.ttlDays * 86400,
@@ -64,7 +68,12 @@ export function createMemoryContext(opts: CreateMemoryOptions): MemoryContext {
  * The memory facade (contract and docs: types.ts, README.md). Writes that cannot reach Redis
  * go to the journal and are replayed, in order and idempotently, when the client is ready again.
  */
-export function createMemory(opts: CreateMemoryOptions): Memory & { importUser(data: unknown, o?: { replace?: boolean }): Promise<void>; close(): void } {
+export function createMemory(opts: CreateMemoryOptions): Memory & {
+  importUser(data: unknown, o?: { replace?: boolean }): Promise<void>;
+  budgetSnapshot(): BudgetSnapshot | undefined;
+  budgetCheck(): Promise<BudgetSnapshot> | undefined;
+  close(): void;
+} {
   const ctx = createMemoryContext(opts);
   let degraded = ctx.journal.pending > 0;
   let replaying: Promise<void> | undefined;
@@ -105,6 +114,7 @@ export function createMemory(opts: CreateMemoryOptions): Memory & { importUser(d
       ...(j.deadLetterCount > 0 ? { deadLetters: j.deadLetterCount } : {}),
     };
   }
+  const budget = opts.budget ? createBudget(ctx, opts.budget) : undefined;
 
   const onReady = () => void replay();
   opts.redis.on("ready", onReady);
@@ -119,10 +129,26 @@ export function createMemory(opts: CreateMemoryOptions): Memory & { importUser(d
     engine: opts.engine,
     embedderId: opts.embedder.id,
     async init() {
-      await withRedis("prepare the vector index", () => ctx.engine.ensureIndex());
+      await withRedis("prepare the vector index", async () => {
+        if (opts.encoding === undefined) await adoptStoredEncoding(ctx.engineContext);
+        await ctx.engine.ensureIndex();
+      });
       if (ctx.journal.pending > 0) void replay();
     },
-    appendMessage: (input) => appendMessage(ctx, input, journaled),
+    appendMessage: budget
+      ? async (input) => {
+          const wait = budget.beforeWrite(); // only while over budget with a sweep running
+          if (wait) await wait;
+          try {
+            const m = await appendMessage(ctx, input, journaled);
+            budget.afterWrite();
+            return m;
+          } catch (e) {
+            budget.afterError(e);
+            throw e;
+          }
+        }
+      : (input) => appendMessage(ctx, input, journaled),
     getHistory: (userId, limit, o) => {
       const started = performance.now();
       return getHistory(ctx, userId, limit, o).finally(() => ctx.observe("history", started));
@@ -158,6 +184,11 @@ export function createMemory(opts: CreateMemoryOptions): Memory & { importUser(d
     countProfileTurn: (userId) => countProfileTurn(ctx, userId),
     stats: () => stats(ctx, journalState()),
     journalState,
+    budgetReport: budget ? () => budget.report() : undefined,
+    /** The last budget check (in-process, no round trip); undefined without a budget or before the first check. */
+    budgetSnapshot: () => budget?.snapshot(),
+    /** Runs a budget check (and a sweep if needed) now. */
+    budgetCheck: () => budget?.check(),
     /** Stops listening to the client (tests, scripts); the client itself is the caller's. */
     close() {
       opts.redis.off("ready", onReady);
@@ -194,6 +225,7 @@ export function getMemory(): Promise<Memory> {
       algorithm: c.vector.algorithm,
       journal: { file: c.memory.journalFile, max: c.memory.journalMax },
       recallCacheMb: c.memory.recallCacheMb,
+      budget: { budgetMb: c.memory.budgetMb, protectDays: c.memory.historyProtectDays },
       metrics: { observe: (op, ms) => tracked.has(op) && recordLatency(op as never, ms) },
     });
     await memory.init();
@@ -205,6 +237,11 @@ export function getMemory(): Promise<Memory> {
     throw e instanceof AppError ? e : redisError(e, "start the memory layer");
   });
   return globalForMemory.__mindmateMemory;
+}
+
+/** The app facade's last budget check (health page); never creates the facade. */
+export function memoryBudgetSnapshot(): BudgetSnapshot | undefined {
+  return (globalForMemory.__mindmateMemoryReady as { budgetSnapshot?: () => BudgetSnapshot | undefined } | undefined)?.budgetSnapshot?.();
 }
 
 /** Journal state of the app's facade if it was created (health page); never creates it. */

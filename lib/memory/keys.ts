@@ -24,6 +24,8 @@ export interface MemoryKeys {
   profile(userId: number): string;
   /** memory:reindex progress: "state" HASH and "queue" LIST of records still to re-embed (outside m:, which dropAll clears). */
   reindex(kind: "state" | "queue"): string;
+  /** Memory budget: "state" HASH, "trimmed" HASH user → memories trimmed, "samples" LIST of used memory. */
+  budget(kind: "state" | "trimmed" | "samples"): string;
 }
 
 export function memoryKeys(prefix: string): MemoryKeys {
@@ -39,5 +41,6 @@ export function memoryKeys(prefix: string): MemoryKeys {
     memoryGlobal: (kind) => `${prefix}m:_${kind}`,
     applied: (id) => `${prefix}applied:${id}`,
     reindex: (kind) => `${prefix}reindex:${kind}`,
+    budget: (kind) => `${prefix}budget:${kind}`,
   };
 }

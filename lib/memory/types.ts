@@ -1,3 +1,4 @@
+import type { BudgetReport } from "./budget";
 /**
  * The memory layer's public contract. The bot, the dashboard, the CLIs and the benchmarks use
  * only this (through `createMemory()` / `getMemory()` in lib/memory/index.ts); nothing outside
@@ -253,4 +254,6 @@ export interface Memory {
   stats(): Promise<MemoryStats>;
   /** Redis-down journal state (health page). */
   journalState(): JournalState;
+  /** Memory budget: used / budget / maxmemory, projection, what was trimmed (dashboard; lib/memory/budget). */
+  budgetReport?(): Promise<BudgetReport>;
 }

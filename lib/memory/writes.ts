@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { APPLIED_TTL_SECONDS, type MemoryContext } from "./context";
 import { commandRecorder, type GuardedWrite } from "./guarded-write";
+import { encodeHistoryEntry } from "./history";
 import type { PendingAppend, PendingSettings, PendingWrite } from "./journal";
 
 /**
@@ -34,7 +35,7 @@ export function appendWrite(ctx: MemoryContext, a: PendingAppend): GuardedWrite 
   const { p, commands } = commandRecorder();
   const history = keys.history(a.userId);
   const settings = keys.settings(a.userId);
-  p.lpush(history, JSON.stringify(a.message));
+  p.lpush(history, encodeHistoryEntry(a.message));
   p.ltrim(history, 0, ctx.opts.historyMax - 1);
   p.expire(history, ttlSeconds);
 

@@ -16,6 +16,12 @@ test("overview shows health, totals, Redis memory and latency charts", async ({ 
   expect(await o.statNumber("tokens")).toBeGreaterThan(0);
   await expect(o.stat("used-memory")).toHaveText(/\d+(\.\d)? (B|KB|MB|GB)/);
   await expect(o.stat("bytes-per-message")).toHaveText(/\d+(\.\d)? (B|KB|MB)/);
+  // Memory budget card: gauge, used / budget / maxmemory, projection, trimmed counts.
+  await expect(admin.getByTestId("budget-gauge")).toBeVisible();
+  await expect(admin.getByTestId("budget-used")).toContainText(/\d+(\.\d)? (B|KB|MB|GB)/);
+  await expect(admin.getByTestId("budget-budget")).toContainText(/off|\d+(\.\d)? (KB|MB|GB)/);
+  await expect(admin.getByTestId("budget-projection")).toContainText(/days|not growing|—/);
+  await expect(admin.getByTestId("budget-trimmed")).toContainText(/\d/);
 
   // The seed's own appends/recalls were timed and recorded in Redis.
   for (const op of ["append", "recall", "embed", "history"]) {

@@ -8,7 +8,7 @@ import { createOpenAiLlm } from "@/lib/chat/llm";
 import { tokenCounterFor } from "@/lib/chat/tokens";
 import { loadConfig, type Config } from "@/lib/config";
 import type { EmbeddingProvider } from "@/lib/embeddings";
-import { createMemoryContext } from "@/lib/memory";
+import { createMemoryContext, type CreateMemoryOptions } from "@/lib/memory";
 import type { Memory } from "@/lib/memory/types";
 import { readBotInfo, saveBotInfo } from "@/lib/redis/bot-info";
 import { createChatQueue, type ChatQueue } from "@/lib/redis/chat-queue";
@@ -54,6 +54,8 @@ export interface HarnessOptions {
   streamThrottleMs?: number;
   /** Where the bot's own connection goes (e.g. a fault proxy in front of `server`); default `server.url`. */
   redisUrl?: string;
+  /** Facade options over the test defaults (budget, encoding…). */
+  memory?: Partial<CreateMemoryOptions>;
 }
 
 export async function createBotHarness(opts: HarnessOptions): Promise<BotHarness> {
@@ -62,7 +64,7 @@ export async function createBotHarness(opts: HarnessOptions): Promise<BotHarness
   const redis = createRedisClient({ url: opts.redisUrl ?? opts.server.url, name: "mindmate-bot-test" });
   const raw = rawClient(opts.server.url);
   const embedder = opts.embedder ?? hashBagEmbedder();
-  const memory = await testMemory(opts.server, redis, prefix, { embedder });
+  const memory = await testMemory(opts.server, redis, prefix, { embedder, ...opts.memory });
   const pending = new Set<Promise<void>>();
   await tokenCounterFor("gpt-4o-mini"); // load the tokenizer tables (~2 s CPU) before timing anything
 

@@ -4,6 +4,7 @@ import type { Redis } from "ioredis";
 import { FakeOpenAI } from "../fakes/openai-api";
 import { modelSkipReason } from "../helpers/embedder";
 import { deletePrefix, keysWithPrefix, rawClient, testServers, uniquePrefix } from "../helpers/servers";
+import { parseHistoryEntry } from "@/lib/memory/history";
 
 /**
  * Every admin route handler, called directly with a Request: bad input → 400 naming the field
@@ -287,7 +288,7 @@ describe("admin API route handlers", { skip }, () => {
     assert.equal(body.reply, "You said: Hello playground");
     assert.ok(body.prompt.window.some((m) => m.content === "Hello playground"));
     assert.equal(fake.chatRequests().at(-1)!.messages.at(-1)!.content, "Hello playground");
-    const stored = (await raw.lrange(`${PREFIX}h:${PLAY}`, 0, -1)).map((s) => JSON.parse(s) as { content: string; id: string });
+    const stored = (await raw.lrange(`${PREFIX}h:${PLAY}`, 0, -1)).map((s) => parseHistoryEntry(s)!);
     assert.deepEqual(stored.map((m) => m.content).sort(), ["Hello playground", "You said: Hello playground"]);
     assert.ok(stored.some((m) => m.id === body.replyMessageId));
   });

@@ -10,6 +10,7 @@ import { createMemory, createMemoryContext } from "@/lib/memory";
 import { createRedisClient } from "@/lib/redis/client";
 import { memoryOptions } from "../helpers/memory";
 import { deletePrefix, rawClient, testServers, uniquePrefix, type TestServer } from "../helpers/servers";
+import { parseHistoryEntry } from "@/lib/memory/history";
 
 /** Server flavours we can start ourselves (to kill and restart them), with AOF on. */
 interface Flavour {
@@ -137,7 +138,7 @@ for (const flavour of flavours()) {
 
         const raw = rawClient(url);
         try {
-          const ids = (await raw.lrange(`${prefix}h:${uid}`, 0, -1)).map((s) => (JSON.parse(s) as { id: string }).id).reverse();
+          const ids = (await raw.lrange(`${prefix}h:${uid}`, 0, -1)).map((s) => parseHistoryEntry(s)!.id).reverse();
           assert.deepEqual(ids, sent, "every message exactly once, in order");
           assert.equal(await raw.hget(`${prefix}u:${uid}`, "messages"), "40", "counters applied exactly once");
           assert.equal((await memory.listMemories(uid, { limit: 100 })).total, 40, "every long-term memory once");

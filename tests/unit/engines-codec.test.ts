@@ -41,6 +41,43 @@ describe("vector codec", () => {
     assert.deepEqual(unpackRecord("a", 1, noVector), { id: "a", userId: 1, role: "assistant", content: rec.content, ts: rec.ts });
   });
 
+  it("writes the compact version-2 header (13 bytes, 17 with int8) and still reads version-1 records", () => {
+    const v = Float32Array.from({ length: 8 }, (_, i) => (i % 3) - 1);
+    const rec = { id: "m1", userId: 3, role: "user" as const, content: "hi there", ts: 1_700_000_000_000 };
+    assert.equal(packRecord(rec, v, "int8").length, 17 + 8 + 8);
+    assert.equal(packRecord(rec, v, "float32").length, 13 + 32 + 8);
+    assert.equal(packRecord(rec, undefined, "int8").length, 13 + 8);
+    assert.equal(packRecord({ ...rec, meta: { a: "b" } }, undefined, "int8").length, 13 + 2 + 8 + '{"a":"b"}'.length);
+    // A version-1 record exactly as main wrote it (fixed 24-byte header).
+    for (const enc of ["float32", "float16", "int8"] as const) {
+      const { bytes, scale } = encodeVector(v, enc);
+      const content = Buffer.from(rec.content);
+      const meta = Buffer.from('{"k":"v"}');
+      const head = Buffer.alloc(24);
+      head.writeUInt8(1, 0);
+      head.writeUInt8({ float32: 0, float16: 1, int8: 2 }[enc], 1);
+      head.writeUInt8(1, 2);
+      head.writeUInt8(1, 3);
+      head.writeDoubleLE(rec.ts, 4);
+      head.writeUInt16LE(8, 12);
+      head.writeFloatLE(scale, 16);
+      head.writeUInt32LE(content.length, 20);
+      const old = Buffer.concat([head, bytes, content, meta]);
+      const h = readHeader(old);
+      assert.deepEqual(unpackRecord("m1", 3, old, h), { ...rec, role: "assistant", meta: { k: "v" } });
+      assert.ok(Math.abs(packedCosine(Float32Array.from(v, (x) => x / Math.hypot(...v)), old, h)! - 1) < 1e-3, enc);
+      assert.deepEqual(Array.from(packedVector(old, h)!, Math.round), Array.from(v));
+    }
+  });
+
+  it("keeps contents over 64 KiB with meta readable (version-1 fallback)", () => {
+    const rec = { id: "big", userId: 1, role: "user" as const, content: "x".repeat(70_000), ts: 5, meta: { a: "1" } };
+    const buf = packRecord(rec, Float32Array.from([1, 0]), "float16");
+    assert.equal(buf.readUInt8(0), 1);
+    assert.deepEqual(unpackRecord("big", 1, buf), rec);
+    assert.equal(unpackRecord("big", 1, packRecord({ ...rec, meta: undefined }, undefined, "int8")).content.length, 70_000);
+  });
+
   it("rejects records it cannot read", () => {
     assert.throws(() => readHeader(Buffer.from("plain text value, not a record")), /reindex/);
   });

@@ -7,6 +7,7 @@ import { HealthCard } from "./_components/health-card";
 import { LatencySection } from "./_components/latency-section";
 import { RedisMemoryCard, TotalsCard } from "./_components/totals-card";
 import { FirstStepsNotice } from "./_components/first-steps";
+import { BudgetBanner, BudgetCard } from "./_components/budget-card";
 
 export const dynamic = "force-dynamic";
 
@@ -18,10 +19,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       <PageHeader title="Overview">Health, totals, Redis memory and latency of every app instance sharing this Redis.</PageHeader>
       {overview.ok ? (
         <>
+          {overview.data.budget && <BudgetBanner b={overview.data.budget} />}
           {overview.data.totals.users === 0 && <FirstStepsNotice />}
           <HealthCard health={overview.data.health} engine={overview.data.engine} />
           <TotalsCard o={overview.data} />
           <RedisMemoryCard o={overview.data} />
+          {overview.data.budget && <BudgetCard b={overview.data.budget} />}
         </>
       ) : (
         <ErrorMessage>{overview.error}</ErrorMessage>

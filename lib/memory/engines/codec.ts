@@ -6,13 +6,19 @@ import type { MemoryRecord, VectorEncoding } from "./types";
  * Vector encodings and the compact binary record the scan engine keeps per memory
  * (the vector-set engine uses the same record without a vector for its content hash).
  *
- * Layout (little endian): u8 version | u8 encoding | u8 role | u8 flags | f64 ts | u16 dims |
- * u16 reserved | f32 scale | u32 content bytes | vector | content utf-8 | meta JSON (rest).
- * 24-byte header; int8 keeps a per-vector scale (max |x| / 127) so vectors can be restored.
+ * Version 2 (written): u8 version=2 | u8 encoding | u8 role (bits 0-1) + flags (bit 2 meta) |
+ * u16 dims | f64 ts | f32 scale (int8 only) | u16 content bytes (meta only) | vector | content
+ * utf-8 | meta JSON (rest). 13 bytes of header (17 with int8), no length when there is no meta
+ * (the content is the rest). Contents over 65,535 bytes with meta fall back to version 1.
+ *
+ * Version 1 (still read): u8 version=1 | u8 encoding | u8 role | u8 flags | f64 ts | u16 dims |
+ * u16 reserved | f32 scale | u32 content bytes | vector | content | meta; a fixed 24-byte header.
+ * int8 keeps a per-vector scale (max |x| / 127) so vectors can be restored.
  */
 
-const VERSION = 1;
-const HEADER = 24;
+const V1 = 1;
+const V2 = 2;
+const HEADER_V1 = 24;
 const ENC_CODE: Record<VectorEncoding | "none", number> = { float32: 0, float16: 1, int8: 2, none: 255 };
 const ENC_NAME = new Map(Object.entries(ENC_CODE).map(([k, v]) => [v, k as VectorEncoding | "none"]));
 const ROLES: Role[] = ["user", "assistant", "system"];
@@ -112,16 +118,32 @@ export function packRecord(rec: MemoryRecord, vector: Float32Array | undefined, 
   const vec = vector ? encodeVector(vector, enc) : undefined;
   const content = Buffer.from(rec.content, "utf8");
   const meta = rec.meta && Object.keys(rec.meta).length > 0 ? Buffer.from(JSON.stringify(rec.meta), "utf8") : undefined;
-  const head = Buffer.alloc(HEADER);
-  head.writeUInt8(VERSION, 0);
+  if (meta && content.length > 0xffff) return packRecordV1(rec, vec, enc, content, meta);
+  const scaled = vec !== undefined && enc === "int8";
+  const head = Buffer.alloc(13 + (scaled ? 4 : 0) + (meta ? 2 : 0));
+  head.writeUInt8(V2, 0);
+  head.writeUInt8(vec ? ENC_CODE[enc] : ENC_CODE.none, 1);
+  head.writeUInt8(Math.max(0, ROLES.indexOf(rec.role)) | (meta ? 4 : 0), 2);
+  head.writeUInt16LE(vector?.length ?? 0, 3);
+  head.writeDoubleLE(rec.ts, 5);
+  let at = 13;
+  if (scaled) at = head.writeFloatLE(vec.scale, at);
+  if (meta) head.writeUInt16LE(content.length, at);
+  return Buffer.concat([head, vec?.bytes ?? Buffer.alloc(0), content, meta ?? Buffer.alloc(0)]);
+}
+
+/** The old fixed 24-byte header: kept for huge contents with meta (u32 length). */
+function packRecordV1(rec: MemoryRecord, vec: { bytes: Buffer; scale: number } | undefined, enc: VectorEncoding, content: Buffer, meta: Buffer): Buffer {
+  const head = Buffer.alloc(HEADER_V1);
+  head.writeUInt8(V1, 0);
   head.writeUInt8(vec ? ENC_CODE[enc] : ENC_CODE.none, 1);
   head.writeUInt8(Math.max(0, ROLES.indexOf(rec.role)), 2);
-  head.writeUInt8(meta ? 1 : 0, 3);
+  head.writeUInt8(1, 3);
   head.writeDoubleLE(rec.ts, 4);
-  head.writeUInt16LE(vector?.length ?? 0, 12);
+  head.writeUInt16LE(vec ? vec.bytes.length / bytesPerDim(enc) : 0, 12);
   head.writeFloatLE(vec?.scale ?? 1, 16);
   head.writeUInt32LE(content.length, 20);
-  return Buffer.concat([head, vec?.bytes ?? Buffer.alloc(0), content, meta ?? Buffer.alloc(0)]);
+  return Buffer.concat([head, vec?.bytes ?? Buffer.alloc(0), content, meta]);
 }
 
 export interface PackedHeader {
@@ -130,24 +152,50 @@ export interface PackedHeader {
   ts: number;
   dims: number;
   scale: number;
+  /** Content bytes; -1 = the rest of the record (version 2 without meta). */
   contentLength: number;
   hasMeta: boolean;
+  /** Where the vector starts (header size). */
+  vectorAt: number;
 }
 
+function unreadable(buf: Buffer): AppError {
+  return new AppError("internal:vector", `Unreadable memory record (version ${buf.length ? buf.readUInt8(0) : "?"}); run \`npm run memory:reindex\`.`);
+}
+
+function encodingOf(code: number): VectorEncoding | "none" {
+  const enc = ENC_NAME.get(code);
+  if (!enc) throw new AppError("internal:vector", `Unknown vector encoding code ${code} in a memory record.`);
+  return enc;
+}
+
+/** Reads either format (the version byte says which). */
 export function readHeader(buf: Buffer): PackedHeader {
-  if (buf.length < HEADER || buf.readUInt8(0) !== VERSION) {
-    throw new AppError("internal:vector", `Unreadable memory record (version ${buf.length ? buf.readUInt8(0) : "?"}); run \`npm run memory:reindex\`.`);
+  const version = buf.length ? buf.readUInt8(0) : 0;
+  if (version === V2 && buf.length >= 13) {
+    const enc = encodingOf(buf.readUInt8(1));
+    const flags = buf.readUInt8(2);
+    const hasMeta = (flags & 4) === 4;
+    let at = 13;
+    let scale = 1;
+    if (enc === "int8") {
+      scale = buf.readFloatLE(at);
+      at += 4;
+    }
+    const contentLength = hasMeta ? buf.readUInt16LE(at) : -1;
+    if (hasMeta) at += 2;
+    return { enc, role: ROLES[flags & 3] ?? "user", hasMeta, ts: buf.readDoubleLE(5), dims: buf.readUInt16LE(3), scale, contentLength, vectorAt: at };
   }
-  const enc = ENC_NAME.get(buf.readUInt8(1));
-  if (!enc) throw new AppError("internal:vector", `Unknown vector encoding code ${buf.readUInt8(1)} in a memory record.`);
+  if (version !== V1 || buf.length < HEADER_V1) throw unreadable(buf);
   return {
-    enc,
+    enc: encodingOf(buf.readUInt8(1)),
     role: ROLES[buf.readUInt8(2)] ?? "user",
     hasMeta: (buf.readUInt8(3) & 1) === 1,
     ts: buf.readDoubleLE(4),
     dims: buf.readUInt16LE(12),
     scale: buf.readFloatLE(16),
     contentLength: buf.readUInt32LE(20),
+    vectorAt: HEADER_V1,
   };
 }
 
@@ -160,7 +208,8 @@ let scratch = new Float32Array(384);
 export function packedCosine(query: Float32Array, buf: Buffer, h: PackedHeader): number | undefined {
   if (h.enc === "none" || h.dims !== query.length) return undefined;
   const dims = h.dims;
-  const at = buf.byteOffset + HEADER;
+  const off = h.vectorAt;
+  const at = buf.byteOffset + off;
   let d = 0;
   let n = 0;
   if (h.enc === "float32") {
@@ -174,7 +223,7 @@ export function packedCosine(query: Float32Array, buf: Buffer, h: PackedHeader):
     } else {
       // misaligned slice of the reply buffer: one memcpy into an aligned scratch beats readFloatLE
       if (scratch.byteLength < dims * 4) scratch = new Float32Array(dims);
-      new Uint8Array(scratch.buffer).set(buf.subarray(HEADER, HEADER + dims * 4));
+      new Uint8Array(scratch.buffer).set(buf.subarray(off, off + dims * 4));
       for (let i = 0; i < dims; i++) {
         const x = scratch[i]!;
         d += query[i]! * x;
@@ -190,7 +239,7 @@ export function packedCosine(query: Float32Array, buf: Buffer, h: PackedHeader):
     }
   } else {
     for (let i = 0; i < dims; i++) {
-      const x = HALF_TABLE[buf.readUInt16LE(HEADER + i * 2)]!;
+      const x = HALF_TABLE[buf.readUInt16LE(off + i * 2)]!;
       d += query[i]! * x;
       n += x * x;
     }
@@ -199,16 +248,17 @@ export function packedCosine(query: Float32Array, buf: Buffer, h: PackedHeader):
 }
 
 export function packedVector(buf: Buffer, h: PackedHeader = readHeader(buf)): Float32Array | undefined {
-  return h.enc === "none" ? undefined : decodeVector(buf, HEADER, h.dims, h.enc, h.scale);
+  return h.enc === "none" ? undefined : decodeVector(buf, h.vectorAt, h.dims, h.enc, h.scale);
 }
 
 export function unpackRecord(id: string, userId: number, buf: Buffer, h: PackedHeader = readHeader(buf)): MemoryRecord {
-  const start = HEADER + (h.enc === "none" ? 0 : h.dims * bytesPerDim(h.enc));
-  const content = buf.toString("utf8", start, start + h.contentLength);
+  const start = h.vectorAt + (h.enc === "none" ? 0 : h.dims * bytesPerDim(h.enc));
+  const end = h.contentLength < 0 ? buf.length : start + h.contentLength;
+  const content = buf.toString("utf8", start, end);
   const rec: MemoryRecord = { id, userId, role: h.role, content, ts: h.ts };
   if (h.hasMeta) {
     try {
-      rec.meta = JSON.parse(buf.toString("utf8", start + h.contentLength)) as Record<string, string>;
+      rec.meta = JSON.parse(buf.toString("utf8", end)) as Record<string, string>;
     } catch {
       // a damaged meta blob must not hide the memory itself
     }

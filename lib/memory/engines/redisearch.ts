@@ -158,6 +158,12 @@ export function createRedisearchEngine(ctx: EngineContext): VectorEngine {
       await deleteMatching(ctx.redis, `${docKey(userId, "").replace(/[*?[\]\\]/g, "\\$&")}*`);
     },
 
+    async deleteMemories(userId, ids) {
+      assertUserId(userId);
+      if (ids.length === 0) return 0;
+      return ctx.redis.del(...ids.map((id) => docKey(userId, id)));
+    },
+
     async info() {
       const info = await existingInfo();
       if (!info) return { engine: "redisearch", index, exists: false };

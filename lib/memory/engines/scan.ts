@@ -109,6 +109,14 @@ export function createScanEngine(ctx: EngineContext): VectorEngine {
       cache.drop(userId);
     },
 
+    async deleteMemories(userId, ids) {
+      assertUserId(userId);
+      if (ids.length === 0) return 0;
+      const [[, n] = [null, 0], [, left] = [null, 1]] = ((await ctx.redis.multi().hdel(userKey(userId), ...ids).hlen(userKey(userId)).exec()) ?? []) as [unknown, number][];
+      if (Number(left) === 0) await ctx.redis.srem(usersKey(ctx), String(userId));
+      return Number(n);
+    },
+
     async info() {
       const users = await memoryUsers(ctx);
       return { engine: "scan", exact: true, encoding: ctx.encoding, dims: ctx.dims, users: users.length, memories: await engine.count(), recallCache: cache.stats() };

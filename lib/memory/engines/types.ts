@@ -58,6 +58,8 @@ export interface VectorEngine {
   list(userId: number, opts: { offset: number; limit: number; withVectors?: boolean }): Promise<{ records: (MemoryRecord & { vector?: Float32Array })[]; total: number }>;
   count(userId?: number): Promise<number>;
   deleteUser(userId: number): Promise<void>;
+  /** Deletes these memories of one user (the budget trim); returns how many existed. */
+  deleteMemories(userId: number, ids: string[]): Promise<number>;
   /** FT.INFO / VINFO / scan stats for the dashboard. */
   info(): Promise<Record<string, unknown>>;
   /** Removes the index and every memory (memory:reindex rebuilds it). */

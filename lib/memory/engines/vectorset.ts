@@ -9,8 +9,7 @@ import { recallCacheFor } from "../recall-cache";
 import type { EngineContext, EngineHit, EngineQuery, MemoryRecord, VectorEngine, VectorEncoding } from "./types";
 
 /**
- * Redis 8 vector sets: one vector set per user (`<ns>vs:<user>`, element = memory id,
- * attributes {role, ts}) next to a HASH of packed content records (`<ns>c:<user>`), because
+ * Redis 8 vector sets: one vector set per user (`<ns>vs:<user>`, element = memory id) next to a HASH of packed content records (`<ns>c:<user>`), because
  * vector sets hold no text. Per-user sets beat one shared set with FILTER by a wide margin
  * (docs/engines.md). A user query is one EVALSHA (VSIM + HMGET of the winners).
  * VSIM scores are (cos + 1) / 2; they are turned back into cosine here.
@@ -72,8 +71,8 @@ export function createVectorSetEngine(ctx: EngineContext): VectorEngine {
       assertUserId(rec.userId);
       const sk = setKey(rec.userId);
       const ck = contentKey(rec.userId);
-      const attrs = JSON.stringify({ role: rec.role, ts: rec.ts });
-      p.call("VADD", sk, "FP32", fp32(vector), rec.id, quant(), "EF", String(BUILD_EF), "SETATTR", attrs);
+      // No SETATTR: role and ts live in the content record, nothing filters on them (≈ 50 B each).
+      p.call("VADD", sk, "FP32", fp32(vector), rec.id, quant(), "EF", String(BUILD_EF));
       p.hset(ck, rec.id, packRecord(rec, undefined, ctx.encoding));
       if (ctx.ttlSeconds > 0) p.expire(sk, ctx.ttlSeconds).expire(ck, ctx.ttlSeconds);
       cache.queueWrite(p, rec.userId, rec.id); // after the HSET: a logged id always has its record
@@ -143,6 +142,17 @@ export function createVectorSetEngine(ctx: EngineContext): VectorEngine {
       assertUserId(userId);
       await ctx.redis.multi().del(setKey(userId), contentKey(userId), cache.logKey(userId)).srem(usersKey(ctx), String(userId)).exec();
       cache.drop(userId);
+    },
+
+    async deleteMemories(userId, ids) {
+      assertUserId(userId);
+      if (ids.length === 0) return 0;
+      const m = ctx.redis.multi();
+      for (const id of ids) m.call("VREM", setKey(userId), id);
+      m.hdel(contentKey(userId), ...ids).hlen(contentKey(userId));
+      const res = ((await m.exec()) ?? []) as [unknown, number][];
+      if (Number(res[res.length - 1]?.[1]) === 0) await ctx.redis.srem(usersKey(ctx), String(userId));
+      return Number(res[res.length - 2]?.[1] ?? 0);
     },
 
     async info() {

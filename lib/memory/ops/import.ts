@@ -1,5 +1,6 @@
 import { AppError } from "../../errors";
 import type { MemoryContext } from "../context";
+import { encodeHistoryEntry } from "../history";
 import { withRedis } from "../redis-errors";
 import { settingsFields } from "../settings";
 import { isBlank } from "../text";
@@ -46,7 +47,7 @@ export async function importUser(ctx: MemoryContext, data: unknown, opts: { repl
   const settings = keys.settings(u);
   head.del(history);
   if (d.history.length > 0) {
-    head.lpush(history, ...d.history.map((m) => JSON.stringify(m)));
+    head.lpush(history, ...d.history.map((m) => encodeHistoryEntry(m)));
     head.ltrim(history, 0, ctx.opts.historyMax - 1);
     head.expire(history, ctx.ttlSeconds);
   }
