@@ -138,8 +138,9 @@ async function main() {
       EMBEDDING_MODEL_DIR: modelDir(), RATE_LIMIT_PER_MINUTE: "0", HISTORY_MAX: String(historyMax),
       ADMIN_PASSWORD: randomBytes(12).toString("hex"), SESSION_SECRET: randomBytes(32).toString("hex"),
       LOG_LEVEL: args["log-level"], JOURNAL_FILE: path.join(redis.dir, "journal.ndjson"),
-      // Locks of a killed app must expire quickly for the restarted app's sweep (default 30 s).
-      CHAT_LOCK_SECONDS: process.env.CHAT_LOCK_SECONDS ?? "10", QUEUE_SWEEP_SECONDS: "2",
+      // Locks of a killed app must expire quickly for the restarted app's sweep; otherwise the
+      // default (30 s), which a starved event loop on a loaded machine outlasts less often.
+      ...(KILL_APP_AT.length ? { CHAT_LOCK_SECONDS: process.env.CHAT_LOCK_SECONDS ?? "10", QUEUE_SWEEP_SECONDS: "2" } : {}),
     },
   });
   const faults: { kind: "redis-restart" | "app-kill"; atS: number; downMs?: number }[] = [];

@@ -43,7 +43,9 @@ export async function answerTurn(ctx: TurnContext, input: AnswerInput, replyTo: 
   const chatId = ctx.chat.id;
   const updateId = ctx.update.update_id;
   const progress = deps.progress;
-  const done = progress ? await progress.read(chatId, updateId) : undefined;
+  // Waits out a short Redis outage like the turn's own reads: failing here would apologise and
+  // let the update be acknowledged without its message ever being stored.
+  const done = progress ? await retryWhileUnavailable(() => progress.read(chatId, updateId), { waitMs: PROGRESS_WAIT_MS }) : undefined;
   const markReplied = async () => {
     // After Telegram accepted the reply. Failing here is the documented duplicate window.
     await record(() => progress!.replied(chatId, updateId)).catch((e: unknown) => log.warn("could not record the reply as sent; a redo would send it again", { chatId, updateId, error: e }));

@@ -75,12 +75,14 @@ describe("bot under Redis faults and crashes", { skip }, () => {
     const updates = ["first", "second", "third"].map((t) => textUpdate(u, t));
     const fired = proxy.fired;
     proxy.inject({ match: isScriptOn(`${h.prefix}upd:${updates[1]!.update_id}`), action: "drop-reply-and-reset" });
-    for (const up of updates) {
+    for (const [i, up] of updates.entries()) {
       let status = 0;
       // Telegram redelivers until it gets a 2xx.
       for (let attempt = 0; attempt < 5 && status !== 200; attempt++) status = (await h.post(up)).status;
       assert.equal(status, 200);
       await h.settle();
+      // Like a person: the next message only after this one's reply (a later update must not be what unsticks it).
+      assert.equal(textsTo(h.tg, u.id).length, i + 1, `message ${i + 1} answered before the next is sent`);
     }
     assert.equal(proxy.fired - fired, 1);
     await assertExactlyOnce(u, ["first", "second", "third"]);
