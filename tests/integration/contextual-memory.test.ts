@@ -90,6 +90,14 @@ for (const server of available) {
       const afterAnswer = await similarityOf(fresh, 503, "hiking last summer", "Yosemite twice with my sister");
       assert.ok(Math.abs(after - before) < 1e-3 && Math.abs(afterAnswer - beforeAnswer) < 1e-3, `same vectors after reindex: ${before}/${after}, ${beforeAnswer}/${afterAnswer}`);
       assert.ok(afterAnswer > 0.3, "the neighbour was found again from the stored order");
+
+      // export → import: vectors of the current scheme are reused; an older export's are re-embedded with context
+      const exported = await fresh.exportUser(503, { vectors: true });
+      assert.ok(exported.memories.every((m) => m.scheme === EMBED_SCHEME && m.vector));
+      const legacy = { ...exported, userId: 504, memories: exported.memories.map((m) => ({ ...m, scheme: undefined, vector: Buffer.from(new Float32Array(384).fill(0.05).buffer).toString("base64") })) };
+      await fresh.importUser(legacy);
+      const imported = await similarityOf(fresh, 504, "hiking last summer", "Yosemite twice with my sister");
+      assert.ok(Math.abs(imported - afterAnswer) < 1e-3, `plain-scheme vectors were not reused but rebuilt with context: ${imported} vs ${afterAnswer}`);
       fresh.close();
     });
   });
