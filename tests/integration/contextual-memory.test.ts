@@ -6,6 +6,7 @@ import { createMemory, createMemoryContext } from "@/lib/memory";
 import { contextFor, EMBED_SCHEME } from "@/lib/memory/contextual";
 import { reindexAll } from "@/lib/memory/ops/reindex";
 import { createRedisClient } from "@/lib/redis/client";
+import { previousMessageContext } from "@/lib/chat/neighbour";
 import { memoryOptions } from "../helpers/memory";
 import { deletePrefix, rawClient, testServers, uniquePrefix } from "../helpers/servers";
 
@@ -63,6 +64,17 @@ for (const server of available) {
       const listed = await memory.listMemories(501, { limit: 10 });
       assert.deepEqual(listed.items.map((m) => m.content).reverse(), CONVERSATION, "stored content is the message alone");
       assert.ok(listed.items.every((m) => m.meta === undefined), "nothing stored per message for the context");
+      memory.close();
+    });
+
+    it("the bot's context for a new message is the previous message of the chat, if at most 6 h old", async () => {
+      const memory = createMemory(memoryOptions(server, redis, prefix));
+      await memory.init();
+      assert.equal(await previousMessageContext(memory, 505), undefined, "first message: no context");
+      await memory.appendMessage({ userId: 505, role: "assistant", content: "how was the concert?" });
+      assert.equal(await previousMessageContext(memory, 505), "how was the concert?");
+      await memory.appendMessage({ userId: 506, role: "assistant", content: "old reply", at: new Date(Date.now() - 7 * 3_600_000) });
+      assert.equal(await previousMessageContext(memory, 506), undefined, "after a long pause the message starts afresh");
       memory.close();
     });
 
