@@ -196,6 +196,8 @@ export interface UserExport {
     /** Base64 float32 vector, present when exported with vectors. */
     vector?: string;
     embedder?: string;
+    /** Embedding scheme of the vector (contextual.ts); absent = "plain". */
+    scheme?: string;
   }[];
 }
 

@@ -152,6 +152,20 @@ function report(convs: LocomoConversation[], qs: Q[], schemes: string[]) {
   for (const a of [0.2, 0.3, 0.4, 0.5, 0.6, 0.7]) { fusers.push({ name: `minmax a${a}`, f: normF("minmax", a) }); fusers.push({ name: `z a${a}`, f: normF("z", a) }); fusers.push({ name: `max a${a}`, f: normF("max", a) }); }
   const pin = (f: Fuser): Fuser => (d, l) => { const r = f(d, l); return l.length ? [l[0]!.idx, ...r.filter((i) => i !== l[0]!.idx)] : r; };
   for (const a of [0.3, 0.4, 0.5, 0.6]) { fusers.push({ name: `pin-minmax a${a}`, f: pin(normF("minmax", a)) }); fusers.push({ name: `pin-z a${a}`, f: pin(normF("z", a)) }); }
+  // three-way: dense + BM25 on the turn + BM25 on previous turn + turn, BM25-on-turn top pinned
+  const mm = (r: Ranked) => { const xs = r.map((h) => h.score); const mx = Math.max(...xs), mn = Math.min(...xs); return new Map(r.map((h) => [h.idx, mx > mn ? (h.score - mn) / (mx - mn) : 1])); };
+  const three = (ad: number, ap: number) => (q: Q, s: string) => {
+    const d = mm(q.dense[s]!), l = mm(q.lex.plain!), lp = mm(q.lex.prev!);
+    const ids = new Set([...d.keys(), ...l.keys(), ...lp.keys()]);
+    const r = [...ids].map((i) => [i, ad * (d.get(i) ?? 0) + ap * (lp.get(i) ?? 0) + (1 - ad - ap) * (l.get(i) ?? 0)] as const).sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([i]) => i);
+    const top = q.lex.plain![0]?.idx;
+    return top === undefined ? r : [top, ...r.filter((i) => i !== top)];
+  };
+  for (const s of schemes) {
+    const c: { name: string; pick: (q: Q) => number[] }[] = [];
+    for (const ad of [0.2, 0.3, 0.4]) for (const ap of [0.2, 0.3, 0.4, 0.5]) if (ad + ap < 1) c.push({ name: `3way d${ad} p${ap}`, pick: (q) => three(ad, ap)(q, s) });
+    loo(`3way dense ${s}`, c);
+  }
   for (const s of schemes) for (const lx of ["plain", "prev"]) {
     console.log(`--- dense ${s} + lexical ${lx}`);
     for (const fam of ["rrf", "minmax", "z", "max", "pin-minmax", "pin-z"]) loo(`  ${fam}`, fusers.filter((f) => f.name.startsWith(fam + " ")).map((f) => ({ name: f.name, pick: (q) => f.f(q.dense[s]!, q.lex[lx]!) })));

@@ -6,6 +6,7 @@ import { createMemory, createMemoryContext } from "@/lib/memory";
 import { contextFor, EMBED_SCHEME } from "@/lib/memory/contextual";
 import { reindexAll } from "@/lib/memory/ops/reindex";
 import { createRedisClient } from "@/lib/redis/client";
+import { previousMessageContext } from "@/lib/chat/neighbour";
 import { memoryOptions } from "../helpers/memory";
 import { deletePrefix, rawClient, testServers, uniquePrefix } from "../helpers/servers";
 
@@ -66,6 +67,17 @@ for (const server of available) {
       memory.close();
     });
 
+    it("the bot's context for a new message is the previous message of the chat, if at most 6 h old", async () => {
+      const memory = createMemory(memoryOptions(server, redis, prefix));
+      await memory.init();
+      assert.equal(await previousMessageContext(memory, 505), undefined, "first message: no context");
+      await memory.appendMessage({ userId: 505, role: "assistant", content: "how was the concert?" });
+      assert.equal(await previousMessageContext(memory, 505), "how was the concert?");
+      await memory.appendMessage({ userId: 506, role: "assistant", content: "old reply", at: new Date(Date.now() - 7 * 3_600_000) });
+      assert.equal(await previousMessageContext(memory, 506), undefined, "after a long pause the message starts afresh");
+      memory.close();
+    });
+
     it("an index of another scheme is refused (config:vector) until memory:reindex rebuilds the same vectors", async () => {
       const memory = createMemory(memoryOptions(server, redis, prefix));
       await memory.init();
@@ -90,6 +102,14 @@ for (const server of available) {
       const afterAnswer = await similarityOf(fresh, 503, "hiking last summer", "Yosemite twice with my sister");
       assert.ok(Math.abs(after - before) < 1e-3 && Math.abs(afterAnswer - beforeAnswer) < 1e-3, `same vectors after reindex: ${before}/${after}, ${beforeAnswer}/${afterAnswer}`);
       assert.ok(afterAnswer > 0.3, "the neighbour was found again from the stored order");
+
+      // export → import: vectors of the current scheme are reused; an older export's are re-embedded with context
+      const exported = await fresh.exportUser(503, { vectors: true });
+      assert.ok(exported.memories.every((m) => m.scheme === EMBED_SCHEME && m.vector));
+      const legacy = { ...exported, userId: 504, memories: exported.memories.map((m) => ({ ...m, scheme: undefined, vector: Buffer.from(new Float32Array(384).fill(0.05).buffer).toString("base64") })) };
+      await fresh.importUser(legacy);
+      const imported = await similarityOf(fresh, 504, "hiking last summer", "Yosemite twice with my sister");
+      assert.ok(Math.abs(imported - afterAnswer) < 1e-3, `plain-scheme vectors were not reused but rebuilt with context: ${imported} vs ${afterAnswer}`);
       fresh.close();
     });
   });

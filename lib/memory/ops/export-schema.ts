@@ -44,6 +44,8 @@ const memory = z.object({
   meta: z.record(z.string(), z.string()).optional(),
   vector: z.base64().optional(),
   embedder: z.string().optional(),
+  /** How the vector was computed (lib/memory/contextual.ts); absent = "plain" (older exports). */
+  scheme: z.string().max(100).optional(),
 });
 
 export const userExportSchema = z.object({

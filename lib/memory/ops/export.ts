@@ -1,4 +1,5 @@
 import type { MemoryContext } from "../context";
+import { EMBED_SCHEME } from "../contextual";
 import { parseHistoryEntry } from "../history";
 import { assertUserId } from "../ids";
 import { withRedis } from "../redis-errors";
@@ -34,7 +35,7 @@ export async function exportUser(ctx: MemoryContext, userId: number, opts: { vec
         content: r.content,
         ts: new Date(r.ts).toISOString(),
         ...(r.meta && Object.keys(r.meta).length > 0 ? { meta: r.meta } : {}),
-        ...(opts.vectors && r.vector && r.vector.length > 0 ? { vector: vectorToBase64(r.vector), embedder: ctx.embedder.id } : {}),
+        ...(opts.vectors && r.vector && r.vector.length > 0 ? { vector: vectorToBase64(r.vector), embedder: ctx.embedder.id, scheme: EMBED_SCHEME } : {}),
       });
     }
     if (page.records.length < PAGE || offset + PAGE >= page.total) break;

@@ -1,5 +1,6 @@
 import { AppError } from "../../errors";
 import type { MemoryContext } from "../context";
+import { contextFor, EMBED_SCHEME, embedMemories, LEGACY_SCHEME } from "../contextual";
 import { encodeHistoryEntry } from "../history";
 import { withRedis } from "../redis-errors";
 import { settingsFields } from "../settings";
@@ -31,14 +32,20 @@ export async function importUser(ctx: MemoryContext, data: unknown, opts: { repl
   }
 
   const vectors: (Float32Array | undefined)[] = d.memories.map((m) => {
-    if (!m.vector || m.embedder !== ctx.embedder.id) return undefined;
+    // a vector of another model or context scheme is never mixed in: re-embedded below
+    if (!m.vector || m.embedder !== ctx.embedder.id || (m.scheme ?? LEGACY_SCHEME) !== EMBED_SCHEME) return undefined;
     const v = base64ToVector(m.vector);
     return v.length === ctx.embedder.dims ? v : undefined;
   });
-  const toEmbed = d.memories.map((m, i) => ({ m, i })).filter(({ m, i }) => !vectors[i] && !isBlank(m.content));
+  // each memory's context is the previous memory in id order (contextFor, as memory:reindex does)
+  const order = d.memories.map((m, i) => ({ m, i })).filter(({ m }) => !isBlank(m.content)).sort((a, b) => (a.m.id < b.m.id ? -1 : a.m.id > b.m.id ? 1 : 0));
+  const contextOf = new Map(order.map(({ m, i }, k) => [i, k > 0 ? contextFor({ content: order[k - 1]!.m.content, ts: order[k - 1]!.m.ts }, Date.parse(m.ts)) : undefined]));
+  const toEmbed = order.filter(({ i }) => !vectors[i]);
+  let known = new Map<string, Float32Array>();
   for (let i = 0; i < toEmbed.length; i += CHUNK) {
     const part = toEmbed.slice(i, i + CHUNK);
-    const embedded = await ctx.embedder.embed(part.map(({ m }) => m.content));
+    const { vectors: embedded, plain } = await embedMemories(ctx.embedder, part.map(({ m, i: at }) => ({ text: m.content, context: contextOf.get(at) })), known);
+    known = plain;
     part.forEach(({ i: at }, j) => (vectors[at] = embedded[j]));
   }
 
