@@ -4,7 +4,8 @@ const nextConfig = {
   output: "standalone",
   // Native / heavy server packages are loaded from node_modules at run time, not bundled:
   // onnxruntime-node ships a .node binary and transformers.js loads it dynamically.
-  serverExternalPackages: ["@huggingface/transformers", "onnxruntime-node", "ioredis"],
+  // piscina starts its own worker file by path, so it must stay in node_modules too.
+  serverExternalPackages: ["@huggingface/transformers", "onnxruntime-node", "ioredis", "piscina"],
   // transformers.js loads onnxruntime-node through createRequire, which the tracer cannot see:
   // include its JS and the linux x64 binary, or the standalone server and Vercel functions
   // cannot run the local model (tests/integration/deploy.standalone.test.ts checks this).
@@ -16,6 +17,11 @@ const nextConfig = {
       // onnxruntime-node require()s the CommonJS build; the tracer only saw the ESM one.
       "./node_modules/onnxruntime-common/package.json",
       "./node_modules/onnxruntime-common/dist/cjs/**",
+      // The embedding worker thread: lib/embeddings/local.ts starts it by a path computed at run
+      // time, so the tracer cannot follow it (its imports are traced through local.ts), nor
+      // piscina's own worker entry, which piscina starts by path too.
+      "./lib/embeddings/embed-worker.mjs",
+      "./node_modules/piscina/dist/**/*.js",
     ],
   },
   // Browser-only ONNX runtimes are never used on the server; keep them out of traced functions

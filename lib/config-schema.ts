@@ -85,6 +85,7 @@ export const envSchema = z.object({
   EMBEDDING_MODEL_DIR: optionalString().describe("Local folder holding <model id>/… files; set it to run fully offline."),
   EMBEDDING_CACHE_DIR: z.preprocess(empty, z.string().default(".cache/models")).describe("Where downloaded model weights are cached (use /tmp/… on Vercel)."),
   EMBEDDING_DTYPE: choice(["fp32", "q8"] as const, "fp32").describe("Local model precision: fp32 (model.onnx) or q8 (model_quantized.onnx)."),
+  EMBEDDING_THREADS: int(0, 0, 64).describe("Worker threads running the local model off the event loop; 0 = one per CPU core but one (at least 1)."),
 
   HISTORY_MAX: int(100, 2, 10000).describe("Messages kept in each user's short-term history."),
   MEMORY_TTL_DAYS: int(30, 1, 3650).describe("Days of inactivity after which history and settings expire."),

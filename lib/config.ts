@@ -25,6 +25,8 @@ export type EmbeddingConfig =
       /** Where downloaded weights are cached when modelDir is not set. */
       cacheDir: string;
       dtype: "fp32" | "q8";
+      /** Worker threads running the model (EMBEDDING_THREADS); 0 = from the core count. */
+      threads: number;
     }
   | { provider: "openai"; model: string; dims: number; apiKey: string; baseURL?: string };
 
@@ -167,6 +169,7 @@ export function loadConfig(env: RawEnv = process.env): Config {
       modelDir: e.EMBEDDING_MODEL_DIR,
       cacheDir: e.EMBEDDING_CACHE_DIR,
       dtype: e.EMBEDDING_DTYPE,
+      threads: e.EMBEDDING_THREADS,
     };
   }
 
