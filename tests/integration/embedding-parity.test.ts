@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -85,6 +85,20 @@ describe("all-MiniLM-L6-v2 parity with sentence-transformers", { skip: modelSkip
     assert.equal(results[0].length, 1);
     assert.equal(e.status().loaded, true);
     assert.ok((e.status().loadMs ?? -1) >= 0);
+  });
+});
+
+// EMBEDDING_DTYPE=q8: our int8 graph (scripts/model/build-q8.sh), when it has been built.
+const q8File = process.env.EMBEDDING_MODEL_DIR && path.join(process.env.EMBEDDING_MODEL_DIR, "Xenova/all-MiniLM-L6-v2/onnx/model_quantized.onnx");
+describe("all-MiniLM-L6-v2 q8 (int8) through the pool", { skip: modelSkipReason || (q8File && existsSync(q8File) ? false : "no model_quantized.onnx: run scripts/model/build-q8.sh") }, () => {
+  it("stays close to sentence-transformers (min cosine ≥ 0.95, measured 0.962) and keeps paraphrases apart from unrelated pairs", async () => {
+    const e = createLocalEmbedder({ model: "Xenova/all-MiniLM-L6-v2", modelDir: process.env.EMBEDDING_MODEL_DIR!, cacheDir: "/tmp/mindmate-test-cache", dtype: "q8" });
+    const got = await e.embed(ref.sentences);
+    const min = Math.min(...ref.vectors.map((v, i) => dot(got[i]!, Float32Array.from(v))));
+    console.log(`q8 min cosine vs sentence-transformers: ${min.toFixed(5)}`);
+    assert.ok(min >= 0.95, `min cosine ${min}`);
+    const para = dot(got[ref.paraphrase[0]]!, got[ref.paraphrase[1]]!);
+    assert.ok(para - dot(got[ref.paraphrase[0]]!, got[ref.unrelated[1]]!) > 0.4);
   });
 });
 
