@@ -59,7 +59,7 @@ export async function modelSource(opts: LocalEmbedderOptions): Promise<{ modelDi
  * Pool size and onnxruntime threads per worker. Default: one worker per core but one, so the
  * event loop (webhook acks, Redis) always has a core; each worker's onnxruntime runs on the
  * calling thread only (intra-op 1), so workers × threads never exceeds the cores. Measured on
- * 2 cores (docs/performance.md): 1 worker × 1 thread gives the best webhook latency under load.
+ * 2 cores (docs/performance.md): 1 × 2 and 2 × 1 were no faster and stalled the event loop more.
  */
 export function poolSize(threads: number | undefined, cores = os.availableParallelism()): { workers: number; intraOpThreads: number } {
   const workers = threads && threads > 0 ? threads : Math.max(1, cores - 1);
@@ -99,9 +99,9 @@ interface Waiting {
 /**
  * all-MiniLM-L6-v2 through transformers.js (onnxruntime-node) in a pool of worker threads
  * (piscina): mean pooling over the attention mask, then L2 normalisation, as
- * sentence-transformers does. The main thread never runs the model: it queues texts, and
- * requests arriving while every worker is busy are sent together as one batch. The model
- * loads once per worker; concurrent first callers share the same load.
+ * sentence-transformers does. The main thread never runs the model: it queues texts and hands
+ * them to free workers (one task per request unless microBatch). The model loads once per
+ * worker; concurrent first callers share the same load.
  */
 export function createLocalEmbedder(opts: LocalEmbedderOptions): EmbeddingProvider {
   const sized = poolSize(opts.threads);
@@ -112,7 +112,7 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions): EmbeddingProvid
   let loadMs: number | undefined;
   let loadError: string | undefined;
   let where = opts.modelDir ? path.join(opts.modelDir, opts.model) : `the model hub (cache ${opts.cacheDir})`;
-  const startedAt = performance.now();
+  let startedAt = performance.now();
   const queue: Waiting[] = [];
   let inFlight = 0;
 
@@ -138,6 +138,7 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions): EmbeddingProvid
   }
 
   async function start(): Promise<Piscina> {
+    startedAt = performance.now();
     const source = await modelSource(opts);
     where = source.modelDir ? path.join(source.modelDir, opts.model) : `the model hub (cache ${source.cacheDir})`;
     log.info(`starting ${workers} embedding worker thread(s) for ${opts.model} (${opts.dtype})`);
