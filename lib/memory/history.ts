@@ -19,7 +19,8 @@ const ROLE_CHAR = { user: "u", assistant: "a", system: "s" } as const;
 const CHAR_ROLE: Record<string, HistoryMessage["role"]> = { u: "user", a: "assistant", s: "system" };
 
 export function encodeHistoryEntry(m: HistoryMessage): string {
-  if (m.id.includes(SEP) || !(m.role in ROLE_CHAR)) return JSON.stringify(m);
+  // Voice / photo entries (rare) keep their media as JSON rather than growing the compact format.
+  if (m.media || m.id.includes(SEP) || !(m.role in ROLE_CHAR)) return JSON.stringify(m);
   const implied = Number.isFinite(idTime(m.id)) && new Date(idTime(m.id)).toISOString() === m.ts;
   const tg = m.tgMessageId !== undefined;
   const flags = (m.truncated ? 1 : 0) | (tg ? 2 : 0) | (implied ? 0 : 4);

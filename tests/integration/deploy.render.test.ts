@@ -46,7 +46,7 @@ function requiredByConfig(): string[] {
   const required = new Set(loadConfig({}).missing.map((m) => m.variable));
   // With a bot token, webhook mode (the default) refuses to start without its secret.
   try {
-    loadConfig({ TELEGRAM_BOT_TOKEN: "1:x" });
+    loadConfig({ TELEGRAM_BOT_TOKEN: "1:x", NODE_ENV: "production" });
   } catch (e) {
     assert.ok(e instanceof ConfigError);
     for (const p of e.problems) required.add(p.variable);

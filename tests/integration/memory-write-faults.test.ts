@@ -11,6 +11,7 @@ import { startFaultProxy, type FaultProxy } from "../helpers/fault-proxy";
 import { memoryOptions, testMemory } from "../helpers/memory";
 import { serverBinary, startOwnServer } from "../helpers/own-server";
 import { deletePrefix, rawClient, testServers, uniquePrefix, type TestServer } from "../helpers/servers";
+import { parseHistoryEntry } from "@/lib/memory/history";
 
 /**
  * appendMessage is ONE guarded script: these tests break the connection at exactly the worst
@@ -30,7 +31,7 @@ async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms 
 
 /** What Redis holds for a user: history (oldest first), counters, memory count. */
 async function stored(raw: Redis, memory: Awaited<ReturnType<typeof testMemory>>, prefix: string, uid: number) {
-  const history = (await raw.lrange(`${prefix}h:${uid}`, 0, -1)).map((s) => JSON.parse(s) as { id: string; role: string; content: string }).reverse();
+  const history = (await raw.lrange(`${prefix}h:${uid}`, 0, -1)).map((s) => parseHistoryEntry(s)!).reverse();
   const s = await raw.hgetall(`${prefix}u:${uid}`);
   return {
     ids: history.map((m) => m.id),
@@ -250,7 +251,7 @@ for (const flavour of flavours) {
         await raw.config("SET", "maxmemory", "0");
         await waitFor("journal replayed after memory was raised", () => memory.journalState().pending === 0, 60_000);
         assert.equal(memory.journalState().lastError, undefined);
-        const ids = (await raw.lrange(`${prefix}h:${uid}`, 0, -1)).map((s) => (JSON.parse(s) as { id: string }).id).reverse();
+        const ids = (await raw.lrange(`${prefix}h:${uid}`, 0, -1)).map((s) => parseHistoryEntry(s)!.id).reverse();
         assert.deepEqual(ids, sent, "every message once, in order");
         assert.equal(await raw.hget(`${prefix}u:${uid}`, "messages"), "6");
         assert.equal((await memory.listMemories(uid, { limit: 100 })).total, 6);
@@ -296,7 +297,7 @@ for (const flavour of flavours) {
         await waitFor("journal replayed", () => memory.journalState().pending === 0, 60_000);
         const raw = rawClient(own.url);
         try {
-          const ids = (await raw.lrange(`${prefix}h:${uid}`, 0, -1)).map((s) => (JSON.parse(s) as { id: string }).id).reverse();
+          const ids = (await raw.lrange(`${prefix}h:${uid}`, 0, -1)).map((s) => parseHistoryEntry(s)!.id).reverse();
           assert.deepEqual(ids, [aMsg.id, b.id], "replayed in call order");
           assert.ok(!ids.includes(before.id), "the server restarted empty");
         } finally {
