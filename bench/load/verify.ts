@@ -42,7 +42,7 @@ export async function verifyLoad(o: { redisUrl: string; prefix: string; sent: Se
   const engine = chooseEngine(await probeRedis(redis), "auto");
   const memory = createMemory({
     redis, prefix: o.prefix, engine, embedder: readOnlyEmbedder("local:Xenova/all-MiniLM-L6-v2"),
-    historyMax: o.historyLimit, ttlDays: 30, longTermTtlDays: 30, maxMessageChars: 16000, encoding: "float32", algorithm: "HNSW",
+    historyMax: o.historyLimit, ttlDays: 30, longTermTtlDays: 30, maxMessageChars: 16000, algorithm: "HNSW", // encoding: the index keeps what the app wrote
   });
   const check: LoadCheck = { accepted: 0, lostHistory: 0, lostMemory: 0, duplicateStored: 0, duplicateReplies: 0, missingReplies: 0, outOfOrder: 0, unmatchedReplies: 0, assistantHistoryMismatch: 0, details: [] };
   const note = (s: SentMessage, what: string) => {

@@ -15,17 +15,22 @@ export function withRecentCache(inner: EmbeddingProvider, size = 128): Embedding
     status: () => inner.status(),
     warmUp: () => inner.warmUp(),
     async embed(texts) {
-      const missing = [...new Set(texts.filter((t) => !cache.has(t)))];
-      const fresh = new Map<string, Float32Array>();
+      // Take the cached vectors now: while this call awaits the model, concurrent calls may
+      // evict them (the cache is small and a busy process embeds many texts at once).
+      const known = new Map<string, Float32Array>();
+      for (const t of texts) {
+        const v = cache.get(t);
+        if (v) known.set(t, v);
+      }
+      const missing = [...new Set(texts.filter((t) => !known.has(t)))];
       if (missing.length > 0) {
         const vectors = await inner.embed(missing);
-        missing.forEach((t, i) => fresh.set(t, vectors[i]!));
+        missing.forEach((t, i) => known.set(t, vectors[i]!));
       }
-      const out = texts.map((t) => Float32Array.from(fresh.get(t) ?? cache.get(t)!));
+      const out = texts.map((t) => Float32Array.from(known.get(t)!));
       for (const t of texts) {
-        const v = fresh.get(t) ?? cache.get(t)!;
         cache.delete(t);
-        cache.set(t, v);
+        cache.set(t, known.get(t)!);
       }
       for (const oldest of cache.keys()) {
         if (cache.size <= size) break;

@@ -5,6 +5,30 @@
  * singletons read it on first use.
  */
 
+import { Redis } from "ioredis";
+import { FakeOpenAI } from "../fakes/openai-api";
+
+/**
+ * The environment the admin route tests share: real Redis under `prefix`, the fake OpenAI
+ * server behind OPENAI_BASE_URL, no Telegram, and a valid session cookie.
+ */
+export async function startAdminEnv(o: { redisUrl: string; prefix: string; password: string; sessionSecret: string }): Promise<{ fake: FakeOpenAI; raw: Redis; cookie: string }> {
+  const fake = await new FakeOpenAI().start();
+  Object.assign(process.env, {
+    REDIS_URL: o.redisUrl,
+    REDIS_PREFIX: o.prefix,
+    ADMIN_PASSWORD: o.password,
+    SESSION_SECRET: o.sessionSecret,
+    OPENAI_API_KEY: "sk-fake",
+    OPENAI_BASE_URL: fake.baseURL,
+    TELEGRAM_BOT_TOKEN: "",
+    LOG_LEVEL: "error",
+  });
+  const raw = new Redis(o.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1 });
+  const { createSessionToken } = await import("@/lib/auth/session");
+  return { fake, raw, cookie: `mm_session=${await createSessionToken()}` };
+}
+
 export type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 export type RouteModule = Partial<Record<"GET" | "POST" | "PATCH" | "DELETE", RouteHandler>>;
 

@@ -3,9 +3,9 @@ import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import type { Redis } from "ioredis";
 import { FakeOpenAI } from "../fakes/openai-api";
-import { callRoute, errorOf, HOST, loadAdminRoutes, type AdminRoute, type RequestSpec } from "../helpers/admin-routes";
+import { type AdminRoute, callRoute, errorOf, HOST, loadAdminRoutes, type RequestSpec, startAdminEnv } from "../helpers/admin-routes";
 import { modelSkipReason } from "../helpers/embedder";
-import { deletePrefix, keysWithPrefix, rawClient, testServers, uniquePrefix } from "../helpers/servers";
+import { deletePrefix, keysWithPrefix, testServers, uniquePrefix } from "../helpers/servers";
 
 /**
  * Property-based: every admin route handler (called in-process, real Redis, real model, fake
@@ -113,20 +113,7 @@ describe("admin API: property-based input hardening", { skip }, () => {
   let cookie = "";
 
   before(async () => {
-    fake = await new FakeOpenAI().start();
-    Object.assign(process.env, {
-      REDIS_URL: server!.url,
-      REDIS_PREFIX: PREFIX,
-      ADMIN_PASSWORD: PASSWORD,
-      SESSION_SECRET: "property-secret",
-      OPENAI_API_KEY: "sk-fake",
-      OPENAI_BASE_URL: fake.baseURL,
-      TELEGRAM_BOT_TOKEN: "",
-      LOG_LEVEL: "error",
-    });
-    raw = rawClient(server!.url);
-    const { createSessionToken } = await import("@/lib/auth/session");
-    cookie = `mm_session=${await createSessionToken()}`;
+    ({ fake, raw, cookie } = await startAdminEnv({ redisUrl: server!.url, prefix: PREFIX, password: PASSWORD, sessionSecret: "property-secret" }));
     routes = await loadAdminRoutes();
     const { getMemory } = await import("@/lib/memory");
     const memory = await getMemory();

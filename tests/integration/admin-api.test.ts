@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Redis } from "ioredis";
 import { FakeOpenAI } from "../fakes/openai-api";
+import { startAdminEnv } from "../helpers/admin-routes";
 import { modelSkipReason } from "../helpers/embedder";
-import { deletePrefix, keysWithPrefix, rawClient, testServers, uniquePrefix } from "../helpers/servers";
+import { deletePrefix, keysWithPrefix, testServers, uniquePrefix } from "../helpers/servers";
 import { parseHistoryEntry } from "@/lib/memory/history";
 
 /**
@@ -56,20 +57,7 @@ describe("admin API route handlers", { skip }, () => {
   let routes: Record<string, Record<string, Handler>>;
 
   before(async () => {
-    fake = await new FakeOpenAI().start();
-    Object.assign(process.env, {
-      REDIS_URL: server!.url,
-      REDIS_PREFIX: PREFIX,
-      ADMIN_PASSWORD: PASSWORD,
-      SESSION_SECRET: "integration-secret",
-      OPENAI_API_KEY: "sk-fake",
-      OPENAI_BASE_URL: fake.baseURL,
-      TELEGRAM_BOT_TOKEN: "",
-      LOG_LEVEL: "error",
-    });
-    raw = rawClient(server!.url);
-    const { createSessionToken } = await import("@/lib/auth/session");
-    cookie = `mm_session=${await createSessionToken()}`;
+    ({ fake, raw, cookie } = await startAdminEnv({ redisUrl: server!.url, prefix: PREFIX, password: PASSWORD, sessionSecret: "integration-secret" }));
     routes = {
       session: await import("@/app/api/admin/session/route"),
       users: await import("@/app/api/admin/users/route"),

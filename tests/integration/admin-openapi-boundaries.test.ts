@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Redis } from "ioredis";
 import { FakeOpenAI } from "../fakes/openai-api";
-import { callRoute, loadAdminRoutes, type AdminRoute, type RequestSpec } from "../helpers/admin-routes";
+import { type AdminRoute, callRoute, loadAdminRoutes, type RequestSpec, startAdminEnv } from "../helpers/admin-routes";
 import { modelSkipReason } from "../helpers/embedder";
-import { deletePrefix, rawClient, testServers, uniquePrefix } from "../helpers/servers";
+import { deletePrefix, testServers, uniquePrefix } from "../helpers/servers";
 
 /**
  * Driven by /api/openapi.json itself: for every operation and every integer, number or string
@@ -99,20 +99,7 @@ describe("admin API: documented boundaries from /api/openapi.json are the accept
   let ipSeq = 0;
 
   before(async () => {
-    fake = await new FakeOpenAI().start();
-    Object.assign(process.env, {
-      REDIS_URL: server!.url,
-      REDIS_PREFIX: PREFIX,
-      ADMIN_PASSWORD: PASSWORD,
-      SESSION_SECRET: "oas-secret",
-      OPENAI_API_KEY: "sk-fake",
-      OPENAI_BASE_URL: fake.baseURL,
-      TELEGRAM_BOT_TOKEN: "",
-      LOG_LEVEL: "error",
-    });
-    raw = rawClient(server!.url);
-    const { createSessionToken } = await import("@/lib/auth/session");
-    cookie = `mm_session=${await createSessionToken()}`;
+    ({ fake, raw, cookie } = await startAdminEnv({ redisUrl: server!.url, prefix: PREFIX, password: PASSWORD, sessionSecret: "oas-secret" }));
     routes = await loadAdminRoutes();
     const { getMemory } = await import("@/lib/memory");
     await (await getMemory()).appendMessage({ userId: ALICE, role: "user", content: "I keep bees on the roof of my building." });

@@ -59,4 +59,26 @@ describe("recent embedding cache", () => {
     await e.embed(["two"]);
     assert.equal(seen.flat().filter((t) => t === "two").length, 2);
   });
+
+  it("a cached text evicted by concurrent calls while this one awaits the model is still answered", async () => {
+    // The model answers slowly, so other calls run (and evict) while the first one waits.
+    const inner: EmbeddingProvider = {
+      id: "test:slow",
+      dims: 2,
+      async embed(texts) {
+        await new Promise((r) => setTimeout(r, texts.includes("new text") ? 60 : 5));
+        return texts.map((t) => Float32Array.from([t.length, 1]));
+      },
+      status: () => ({ provider: "local", model: "slow", dims: 2, loaded: true }),
+      warmUp: async () => {},
+    };
+    const e = withRecentCache(inner, 2);
+    await e.embed(["kept"]);
+    const first = e.embed(["kept", "new text"]); // "kept" is cached when the call starts
+    const others = Promise.all(["a", "bb", "ccc"].map((t) => e.embed([t]))); // evict "kept" meanwhile
+    const [kept, fresh] = await first;
+    await others;
+    assert.deepEqual([...kept!], [4, 1]);
+    assert.deepEqual([...fresh!], [8, 1]);
+  });
 });
