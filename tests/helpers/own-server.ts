@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -46,6 +46,22 @@ async function waitFor(what: string, cond: () => Promise<boolean>, ms: number): 
 }
 
 function spawnServer(binary: string, port: number, dir: string, args: string[]): ChildProcess {
+  const proc = spawnRaw(binary, port, dir, args);
+  // A server that dies on its own (not through kill/stop) says why: its log tail goes to stderr.
+  proc.once("exit", (code, signal) => {
+    if ((proc as ChildProcess & { expectedExit?: boolean }).expectedExit) return;
+    let tail = "";
+    try {
+      tail = readFileSync(path.join(dir, "log.txt"), "utf8").split("\n").slice(-30).join("\n");
+    } catch {
+      // no log
+    }
+    process.stderr.write(`[own-server] ${path.basename(binary)} on port ${port} exited unexpectedly (code ${code}, signal ${signal}):\n${tail}\n`);
+  });
+  return proc;
+}
+
+function spawnRaw(binary: string, port: number, dir: string, args: string[]): ChildProcess {
   return spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", path.join(dir, "log.txt"), ...args], { stdio: "ignore" });
 }
 
@@ -86,12 +102,14 @@ export async function startOwnServer(binary: string, opts: { ports: [number, num
       await ready(proc, port, dir);
     } catch (e) {
       last = e;
+      (proc as ChildProcess & { expectedExit?: boolean }).expectedExit = true;
       proc.kill("SIGKILL");
       continue;
     }
     const own: OwnServer = {
       url: `redis://127.0.0.1:${port}`, port, dir, proc,
       async kill() {
+        (own.proc as ChildProcess & { expectedExit?: boolean }).expectedExit = true;
         own.proc.kill("SIGKILL");
         await exited(own.proc);
       },
