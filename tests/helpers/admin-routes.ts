@@ -29,6 +29,25 @@ export async function startAdminEnv(o: { redisUrl: string; prefix: string; passw
   return { fake, raw, cookie: `mm_session=${await createSessionToken()}` };
 }
 
+/** Undoes startAdminEnv: the vector index and every key under `prefix`, the app's connection, the fake. */
+export async function stopAdminEnv(env: { fake: FakeOpenAI; raw: Redis }, prefix: string): Promise<void> {
+  const { getRuntime } = await import("@/lib/runtime");
+  const { createMemoryContext } = await import("@/lib/memory");
+  const { resetMetricsForTests } = await import("@/lib/metrics");
+  const { deletePrefix } = await import("./servers");
+  const rt = getRuntime();
+  const { engine } = await rt.probe();
+  const c = rt.config;
+  await createMemoryContext({ redis: rt.redis, prefix, engine, embedder: rt.embedder, historyMax: c.memory.historyMax, ttlDays: 1, longTermTtlDays: 1, maxMessageChars: 1000, encoding: c.vector.encoding, algorithm: c.vector.algorithm })
+    .engine.dropAll()
+    .catch(() => undefined);
+  resetMetricsForTests();
+  await deletePrefix(env.raw, prefix);
+  env.raw.disconnect();
+  rt.redis.disconnect();
+  await env.fake.close();
+}
+
 export type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 export type RouteModule = Partial<Record<"GET" | "POST" | "PATCH" | "DELETE", RouteHandler>>;
 

@@ -3,9 +3,9 @@ import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import type { Redis } from "ioredis";
 import { FakeOpenAI } from "../fakes/openai-api";
-import { type AdminRoute, callRoute, errorOf, HOST, loadAdminRoutes, type RequestSpec, startAdminEnv } from "../helpers/admin-routes";
+import { type AdminRoute, callRoute, errorOf, HOST, loadAdminRoutes, type RequestSpec, startAdminEnv, stopAdminEnv } from "../helpers/admin-routes";
 import { modelSkipReason } from "../helpers/embedder";
-import { deletePrefix, keysWithPrefix, testServers, uniquePrefix } from "../helpers/servers";
+import { keysWithPrefix, testServers, uniquePrefix } from "../helpers/servers";
 
 /**
  * Property-based: every admin route handler (called in-process, real Redis, real model, fake
@@ -121,22 +121,7 @@ describe("admin API: property-based input hardening", { skip }, () => {
     await memory.appendMessage({ userId: ALICE, role: "assistant", content: "Lovely, which variety?" });
   });
 
-  after(async () => {
-    const { getRuntime } = await import("@/lib/runtime");
-    const { createMemoryContext } = await import("@/lib/memory");
-    const { resetMetricsForTests } = await import("@/lib/metrics");
-    const rt = getRuntime();
-    const { engine } = await rt.probe();
-    const c = rt.config;
-    await createMemoryContext({ redis: rt.redis, prefix: PREFIX, engine, embedder: rt.embedder, historyMax: c.memory.historyMax, ttlDays: 1, longTermTtlDays: 1, maxMessageChars: 1000, encoding: c.vector.encoding, algorithm: c.vector.algorithm })
-      .engine.dropAll()
-      .catch(() => undefined);
-    resetMetricsForTests();
-    await deletePrefix(raw, PREFIX);
-    raw.disconnect();
-    rt.redis.disconnect();
-    await fake.close();
-  });
+  after(() => stopAdminEnv({ fake, raw }, PREFIX));
 
   const snapshot = async () => new Set((await keysWithPrefix(raw, PREFIX)).filter((k) => !mayChange(k)));
 

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Redis } from "ioredis";
 import { FakeOpenAI } from "../fakes/openai-api";
-import { startAdminEnv } from "../helpers/admin-routes";
+import { startAdminEnv, stopAdminEnv } from "../helpers/admin-routes";
 import { modelSkipReason } from "../helpers/embedder";
-import { deletePrefix, keysWithPrefix, testServers, uniquePrefix } from "../helpers/servers";
+import { keysWithPrefix, testServers, uniquePrefix } from "../helpers/servers";
 import { parseHistoryEntry } from "@/lib/memory/history";
 
 /**
@@ -81,22 +81,7 @@ describe("admin API route handlers", { skip }, () => {
     await memory.appendMessage({ userId: BOB, role: "user", content: "I adopted a golden retriever named Biscuit.", profile: { firstName: "Bob" } });
   });
 
-  after(async () => {
-    const { getRuntime } = await import("@/lib/runtime");
-    const { createMemoryContext } = await import("@/lib/memory");
-    const { resetMetricsForTests } = await import("@/lib/metrics");
-    const rt = getRuntime();
-    const { engine } = await rt.probe();
-    const c = rt.config;
-    await createMemoryContext({ redis: rt.redis, prefix: PREFIX, engine, embedder: rt.embedder, historyMax: c.memory.historyMax, ttlDays: 1, longTermTtlDays: 1, maxMessageChars: 1000, encoding: c.vector.encoding, algorithm: c.vector.algorithm })
-      .engine.dropAll()
-      .catch(() => undefined);
-    resetMetricsForTests();
-    await deletePrefix(raw, PREFIX);
-    raw.disconnect();
-    rt.redis.disconnect();
-    await fake.close();
-  });
+  after(() => stopAdminEnv({ fake, raw }, PREFIX));
 
   it("POST /api/admin/session: 400 without a password, 401 + counted failure when wrong, cookie when right, 429 after 5 failures, 403 cross-site", async () => {
     await expectError(await call(routes.session!.POST!, "/api/admin/session", { method: "POST", auth: false, body: {} }), 400, "bad_request:admin", /password/);

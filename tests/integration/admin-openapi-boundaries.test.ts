@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Redis } from "ioredis";
 import { FakeOpenAI } from "../fakes/openai-api";
-import { type AdminRoute, callRoute, loadAdminRoutes, type RequestSpec, startAdminEnv } from "../helpers/admin-routes";
+import { type AdminRoute, callRoute, loadAdminRoutes, type RequestSpec, startAdminEnv, stopAdminEnv } from "../helpers/admin-routes";
 import { modelSkipReason } from "../helpers/embedder";
-import { deletePrefix, testServers, uniquePrefix } from "../helpers/servers";
+import { testServers, uniquePrefix } from "../helpers/servers";
 
 /**
  * Driven by /api/openapi.json itself: for every operation and every integer, number or string
@@ -108,22 +108,7 @@ describe("admin API: documented boundaries from /api/openapi.json are the accept
     doc = (await res.json()) as typeof doc;
   });
 
-  after(async () => {
-    const { getRuntime } = await import("@/lib/runtime");
-    const { createMemoryContext } = await import("@/lib/memory");
-    const { resetMetricsForTests } = await import("@/lib/metrics");
-    const rt = getRuntime();
-    const { engine } = await rt.probe();
-    const c = rt.config;
-    await createMemoryContext({ redis: rt.redis, prefix: PREFIX, engine, embedder: rt.embedder, historyMax: c.memory.historyMax, ttlDays: 1, longTermTtlDays: 1, maxMessageChars: 1000, encoding: c.vector.encoding, algorithm: c.vector.algorithm })
-      .engine.dropAll()
-      .catch(() => undefined);
-    resetMetricsForTests();
-    await deletePrefix(raw, PREFIX);
-    raw.disconnect();
-    rt.redis.disconnect();
-    await fake.close();
-  });
+  after(() => stopAdminEnv({ fake, raw }, PREFIX));
 
   /** A request the document says is valid, before one value is changed. */
   function baseline(path: string, op: Operation): { params: Record<string, string>; query: Record<string, string>; body?: Record<string, unknown> } {
