@@ -57,9 +57,7 @@ else
 fi
 tap="$RESULTS/node-test.tap"
 # shellcheck disable=SC2086
-# --test-force-exit: a test file whose tests all finished but left a handle open (seen once: a
-# reconnect loop after bot-faults) must not hang the whole run.
-NODE_ENV=test node --conditions=react-server --import tsx --test --test-force-exit --test-concurrency=2 \
+NODE_ENV=test node --conditions=react-server --import tsx --test --test-concurrency=2 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$tap" $files
 node_rc=$?
