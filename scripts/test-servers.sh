@@ -486,11 +486,24 @@ stop_one() {
   log "stopped $(label_of "$name") (port $port)"
 }
 
+# A developer's own server (Docker, Homebrew, a remote box): when REDIS7_URL / VALKEY8_URL /
+# REDIS8_URL is already set to something other than our loopback port, we neither install nor
+# start nor stop that server — we pass its URL through. Pure tests need nothing else; the few
+# tests that start private servers of their own (MM_SERVER_BIN_DIR) still need our binaries.
+url_var_of() { case "$1" in redis7) echo REDIS7_URL ;; valkey8) echo VALKEY8_URL ;; redis8) echo REDIS8_URL ;; stack) echo REDIS_STACK_URL ;; esac; }
+preset() { # name — true when the developer preset that server's URL
+  local var; var="$(url_var_of "$1")"
+  [ -n "${!var:-}" ] && [ "${!var}" != "redis://127.0.0.1:$(port_of "$1")" ]
+}
+
 print_env() { # [stack_ok: 1|0]
   local stack_ok="${1:-1}"
-  echo "export REDIS7_URL=redis://127.0.0.1:$PORT_REDIS7"
-  echo "export VALKEY8_URL=redis://127.0.0.1:$PORT_VALKEY8"
-  echo "export REDIS8_URL=redis://127.0.0.1:$PORT_REDIS8"
+  local s var
+  for s in redis7 valkey8 redis8; do
+    var="$(url_var_of "$s")"
+    if preset "$s"; then echo "export $var=$(printf '%q' "${!var}")"
+    else echo "export $var=redis://127.0.0.1:$(port_of "$s")"; fi
+  done
   if [ -n "${REDIS_STACK_URL:-}" ] && ! [ "$stack_ok" = 1 -a "$REDIS_STACK_URL" = "redis://127.0.0.1:$PORT_STACK" ]; then
     echo "export REDIS_STACK_URL=$(printf '%q' "$REDIS_STACK_URL")"
   elif [ "$stack_ok" = 1 ]; then
@@ -511,14 +524,23 @@ lock_run() {
 }
 
 cmd_start() {
-  local t0=$SECONDS failed=() stack_ok=1 external_stack=0
+  local t0=$SECONDS failed=() stack_ok=1 external_stack=0 s var
   [ -n "${REDIS_STACK_URL:-}" ] && [ "$REDIS_STACK_URL" != "redis://127.0.0.1:$PORT_STACK" ] && external_stack=1
   lock_install
   mkdir -p "$BIN_DIR"
   echo "=== $(date -u +%FT%TZ) start" >>"$LOG"
-  install_redis7  || die "could not install Redis 7.0 (see $LOG)"
-  install_valkey8 || die "could not install Valkey 8 (see $LOG)"
-  install_redis8  || die "could not install Redis 8.0 (see $LOG)"
+  for s in redis7 valkey8 redis8; do
+    if preset "$s"; then
+      var="$(url_var_of "$s")"
+      log "$var is set to ${!var}: using it, not installing or starting a local $(label_of "$s")"
+      continue
+    fi
+    case "$s" in
+      redis7)  install_redis7  || die "could not install Redis 7.0 (see $LOG)" ;;
+      valkey8) install_valkey8 || die "could not install Valkey 8 (see $LOG)" ;;
+      redis8)  install_redis8  || die "could not install Redis 8.0 (see $LOG)" ;;
+    esac
+  done
   if [ "$external_stack" = 1 ]; then
     log "REDIS_STACK_URL is set to $REDIS_STACK_URL: using it, not starting a local Redis Stack"
     stack_ok=0
@@ -528,8 +550,7 @@ cmd_start() {
   flock -u 8
   lock_run
   rm -f "$RUN_DIR/stack.unavailable"
-  local s
-  for s in redis7 valkey8 redis8; do start_one "$s" || failed+=("$s"); done
+  for s in redis7 valkey8 redis8; do preset "$s" || start_one "$s" || failed+=("$s"); done
   if [ "$external_stack" = 0 ]; then
     if [ "$stack_ok" = 1 ] && ! start_one stack; then
       stack_ok=0; STACK_FAIL_REASON="$START_FAIL_REASON"
