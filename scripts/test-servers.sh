@@ -525,7 +525,7 @@ lock_run() {
 
 cmd_start() {
   local t0=$SECONDS failed=() stack_ok=1 external_stack=0 s var
-  [ -n "${REDIS_STACK_URL:-}" ] && [ "$REDIS_STACK_URL" != "redis://127.0.0.1:$PORT_STACK" ] && external_stack=1
+  preset stack && external_stack=1
   lock_install
   mkdir -p "$BIN_DIR"
   echo "=== $(date -u +%FT%TZ) start" >>"$LOG"
@@ -535,11 +535,7 @@ cmd_start() {
       log "$var is set to ${!var}: using it, not installing or starting a local $(label_of "$s")"
       continue
     fi
-    case "$s" in
-      redis7)  install_redis7  || die "could not install Redis 7.0 (see $LOG)" ;;
-      valkey8) install_valkey8 || die "could not install Valkey 8 (see $LOG)" ;;
-      redis8)  install_redis8  || die "could not install Redis 8.0 (see $LOG)" ;;
-    esac
+    "install_$s" || die "could not install $(label_of "$s") (see $LOG)"
   done
   if [ "$external_stack" = 1 ]; then
     log "REDIS_STACK_URL is set to $REDIS_STACK_URL: using it, not starting a local Redis Stack"
