@@ -2,7 +2,7 @@ import { AppError } from "../errors";
 import { logger } from "../log";
 import { getRuntime } from "../runtime";
 import type { CreateMemoryOptions, MemoryContext } from "./context";
-import { createBudget, type BudgetSnapshot } from "./budget";
+import { createBudget, estimatedWriteBytes, type BudgetSnapshot } from "./budget";
 import { createEngine, type EngineContext } from "./engines";
 import { adoptStoredEncoding, defaultEncoding } from "./engines/encoding";
 import { getHistory } from "./history";
@@ -137,11 +137,12 @@ export function createMemory(opts: CreateMemoryOptions): Memory & {
     },
     appendMessage: budget
       ? async (input) => {
-          const wait = budget.beforeWrite(); // only while over budget with a sweep running
+          const bytes = estimatedWriteBytes(input.content);
+          const wait = budget.beforeWrite(bytes); // only during a sweep, once the room under the budget is used up
           if (wait) await wait;
           try {
             const m = await appendMessage(ctx, input, journaled);
-            budget.afterWrite();
+            budget.afterWrite(bytes);
             return m;
           } catch (e) {
             budget.afterError(e);

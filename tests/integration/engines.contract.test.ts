@@ -213,6 +213,11 @@ for (const t of targets) {
       assert.deepEqual(page.records.map((r) => r.id), expected.map((r) => r.id));
       page.records.forEach((r, i) => assert.ok(r.vector && cosine(r.vector, expected[i]!.vector) > 0.999, "vector comes back"));
       assert.ok(userKeys(await keysWithPrefix(redis, prefix), u).length > 0, "the user has keys before");
+      // the budget trim's listing: the n oldest ids, oldest first (the newest-first listing's tail, reversed)
+      const oldest = [...mine].sort((a, b) => a.ts - b.ts);
+      assert.deepEqual(await engine.oldestIds(u, 7), oldest.slice(0, 7).map((r) => r.id));
+      assert.deepEqual(await engine.oldestIds(u, PER_USER + 10), oldest.map((r) => r.id), "asking for more than there are returns all");
+      assert.deepEqual(await engine.oldestIds(u, 0), []);
 
       await engine.deleteUser(u);
       assert.equal(await engine.count(u), 0);

@@ -49,19 +49,30 @@ export interface BudgetReport extends BudgetSnapshot {
 
 export interface Budget {
   /**
-   * Called before an append: resolves at once, except while the last check saw the budget
-   * exceeded and a sweep is running — then the write waits for that sweep (backpressure, so the
-   * budget is never overrun by more than a batch even when writes outpace trimming).
+   * Called before an append with its estimated size: resolves at once, except during a sweep
+   * once the writes since the sweep's last INFO reading have used up the room left under the
+   * budget — then the write waits for the next reading (backpressure: writes may outpace
+   * trimming, so without it a burst overruns the budget by whatever arrives during one batch).
    */
-  beforeWrite(): Promise<void> | undefined;
-  /** Called after every append (a counter; the INFO check runs every N writes or T ms). */
-  afterWrite(): void;
+  beforeWrite(bytes: number): Promise<void> | undefined;
+  /** Called after every append (a counter; the INFO check runs every N writes, N bytes or T ms). */
+  afterWrite(bytes: number): void;
   /** Called with a failed write's error: OOM is remembered and triggers a check. */
   afterError(e: unknown): void;
   /** One check now (and a sweep if needed); resolves when done. */
   check(): Promise<BudgetSnapshot>;
   snapshot(): BudgetSnapshot | undefined;
   report(): Promise<BudgetReport>;
+}
+
+/**
+ * What one append is assumed to add, for the budget's metering between INFO readings: the text
+ * (UTF-8) plus a generous fixed part for the vector, the record's other fields and the history
+ * entry (≈ 1 KB at the compact defaults; see the bench's bytes table). Over-estimating only makes
+ * a burst wait for the sweep's next reading a little sooner.
+ */
+export function estimatedWriteBytes(content: string): number {
+  return Buffer.byteLength(content, "utf8") + 1536;
 }
 
 export function levelOf(used: number, budget: number, maxmemory: number, oomRecent: boolean): { share: number | null; level: BudgetReport["level"] } {
@@ -96,6 +107,17 @@ export function createBudget(ctx: MemoryContext, o: BudgetOptions): Budget {
   let snap: BudgetSnapshot | undefined;
   let oomSeenAt: number | undefined;
   let running: Promise<BudgetSnapshot> | undefined;
+  let bytesSinceCheck = 0;
+  // During a sweep: bytes that may still be written before the next reading (budget − used at
+  // the last one, minus the estimates of the writes let through since), and who waits for it.
+  let room: number | undefined;
+  let waiters: (() => void)[] = [];
+  const reading = (used: number, budget: number | undefined) => {
+    room = budget === undefined ? undefined : budget - used;
+    const w = waiters;
+    waiters = [];
+    for (const f of w) f();
+  };
 
   // Counts of trims not yet written: at maxmemory Redis refuses HINCRBY (deletes still work), so
   // they are kept here and written with the next batch that gets through.
@@ -127,6 +149,7 @@ export function createBudget(ctx: MemoryContext, o: BudgetOptions): Budget {
     const state = { guardsDone: false };
     let batches = 0;
     let used = s.usedBytes;
+    reading(used, s.budgetBytes);
     try {
       while (used > s.budgetBytes * STOP_AT && batches < MAX_BATCHES_PER_SWEEP) {
         const r = await trimBatch(ctx, { protectDays: o.protectDays, batch, keepNewest: o.keepNewest }, state);
@@ -138,6 +161,7 @@ export function createBudget(ctx: MemoryContext, o: BudgetOptions): Budget {
         await record(r);
         used = (await readServerMemory(ctx.redis)).usedBytes;
         s.usedBytes = used;
+        reading(used, s.budgetBytes);
       }
       if (batches) {
         await ctx.redis.multi().hincrby(key("state"), "sweeps", 1).hset(key("state"), "lastSweepAt", new Date().toISOString()).exec().catch(() => undefined);
@@ -146,6 +170,7 @@ export function createBudget(ctx: MemoryContext, o: BudgetOptions): Budget {
     } finally {
       s.usedBytes = used;
       s.sweeping = false;
+      reading(used, undefined); // writes go on unmetered (nothing left to trim: Redis itself refuses them, the journal keeps them)
     }
   }
 
@@ -162,6 +187,7 @@ export function createBudget(ctx: MemoryContext, o: BudgetOptions): Budget {
   function check(): Promise<BudgetSnapshot> {
     lastCheckAt = Date.now();
     writes = 0;
+    bytesSinceCheck = 0;
     running ??= runCheck()
       .catch((e: unknown) => {
         log.warn("memory budget check failed", { error: e });
@@ -174,17 +200,25 @@ export function createBudget(ctx: MemoryContext, o: BudgetOptions): Budget {
   }
 
   return {
-    beforeWrite() {
-      if (!running || !snap || snap.budgetBytes <= 0 || snap.usedBytes < snap.budgetBytes) return undefined;
-      return running.then(
-        () => undefined,
-        () => undefined,
-      );
+    beforeWrite(bytes) {
+      if (room === undefined) return undefined;
+      if (room >= bytes) {
+        room -= bytes;
+        return undefined;
+      }
+      const wait = async (): Promise<void> => {
+        while (room !== undefined && room < bytes) await new Promise<void>((r) => waiters.push(r));
+        if (room !== undefined) room -= bytes;
+      };
+      return wait();
     },
-    afterWrite() {
+    afterWrite(bytes) {
       writes += 1;
+      bytesSinceCheck += bytes;
       if (running) return;
-      if (writes >= everyWrites || Date.now() - lastCheckAt >= everyMs) void check().catch(() => undefined);
+      // Every N writes, T ms, or 2 % of the budget written (big messages fill it in fewer writes).
+      const byBytes = snap !== undefined && snap.budgetBytes > 0 && bytesSinceCheck >= snap.budgetBytes * 0.02;
+      if (writes >= everyWrites || byBytes || Date.now() - lastCheckAt >= everyMs) void check().catch(() => undefined);
     },
     afterError(e) {
       if (!isOomError(e)) return;

@@ -38,7 +38,6 @@ export interface TrimResult {
 }
 
 const PAGE = 200;
-const SLACK = 200;
 
 /** Users ascending by last activity (least recent first), paged. */
 async function* usersByActivity(ctx: MemoryContext): AsyncGenerator<{ userId: number; lastActiveMs: number }> {
@@ -51,8 +50,8 @@ async function* usersByActivity(ctx: MemoryContext): AsyncGenerator<{ userId: nu
 
 /**
  * Oldest memories of the least recently active users that have more than `keep` of them: up to
- * `batch` ids in all, filled user by user in activity order, each user's taken from the
- * engine's own newest-first listing (its last page).
+ * `batch` ids in all, filled user by user in activity order, each user's from the engine's
+ * oldest-first id listing (small replies: no megabyte output buffer near maxmemory).
  */
 async function oldestBeyond(ctx: MemoryContext, keep: number, batch: number, minChunk: number): Promise<{ userId: number; ids: string[] }[]> {
   const out: { userId: number; ids: string[] }[] = [];
@@ -60,19 +59,9 @@ async function oldestBeyond(ctx: MemoryContext, keep: number, batch: number, min
   for await (const { userId } of usersByActivity(ctx)) {
     const total = await ctx.engine.count(userId);
     if (total - keep < Math.min(minChunk, left)) continue;
-    const n = Math.min(left, total - keep);
-    // The page runs SLACK past the end so memories written meanwhile (they go to the front of
-    // the newest-first list) cannot push the oldest out of it: the last n of the page are the oldest.
-    let seen = total;
-    let page = await ctx.engine.list(userId, { offset: seen - n, limit: n + SLACK });
-    for (let tries = 0; page.total > seen + SLACK && tries < 3; tries++) {
-      seen = page.total;
-      page = await ctx.engine.list(userId, { offset: seen - n, limit: n + SLACK });
-    }
-    if (page.total > seen + SLACK) continue; // written to too fast to tell: next user
-    const records = page.records.slice(-n);
-    if (records.length) out.push({ userId, ids: records.map((r) => r.id) });
-    left -= records.length;
+    const ids = await ctx.engine.oldestIds(userId, Math.min(left, total - keep));
+    if (ids.length) out.push({ userId, ids });
+    left -= ids.length;
     if (left <= 0) break;
   }
   return out;

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { readHeader } from "./codec";
 import type { EngineContext, EngineHit, EngineQuery, MemoryRecord } from "./types";
 
 /** Shared bits of the engines: a copy of the query as a unit vector, top-k, key scans. */
@@ -71,4 +72,32 @@ export async function hgetallPerUser(ctx: EngineContext, users: number[], keyOf:
   for (const u of users) p.hgetallBuffer(keyOf(u));
   const res = (await p.exec()) ?? [];
   return users.map((u, i) => [u, (res[i]?.[1] as Record<string, Buffer> | null) ?? {}]);
+}
+
+/**
+ * The `n` oldest fields of a hash of packed records (oldest first, the reverse of newestFirst),
+ * read with HSCAN in pages of about `count` fields so no single reply is large. HSCAN may return a
+ * field twice (deduplicated here); fields written during the scan are newer than any kept one.
+ */
+export async function oldestPackedIds(redis: EngineContext["redis"], key: string, n: number, count = 100): Promise<string[]> {
+  if (n <= 0) return [];
+  const seen = new Map<string, number>();
+  let cursor = "0";
+  do {
+    const [next, flat] = await redis.hscanBuffer(key, cursor, "COUNT", count);
+    cursor = String(next);
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const id = flat[i]!.toString();
+      try {
+        seen.set(id, readHeader(flat[i + 1]!).ts);
+      } catch {
+        seen.set(id, -Infinity); // unreadable record: the first to go
+      }
+    }
+  } while (cursor !== "0");
+  return [...seen]
+    .map(([id, ts]) => ({ id, ts }))
+    .sort((a, b) => newestFirst(b, a))
+    .slice(0, n)
+    .map((r) => r.id);
 }

@@ -147,6 +147,14 @@ export function createRedisearchEngine(ctx: EngineContext): VectorEngine {
       return (await search([userFilter(userId), "LIMIT", 0, 0, "DIALECT", 2], false)).total;
     },
 
+    async oldestIds(userId, n) {
+      assertUserId(userId);
+      if (n <= 0) return [];
+      const { docs } = await search([userFilter(userId), "SORTBY", "ts", "ASC", "NOCONTENT", "LIMIT", 0, n, "DIALECT", 2], false);
+      const prefix = docKey(userId, "");
+      return docs.map((d) => d.key.slice(prefix.length));
+    },
+
     async deleteUser(userId) {
       assertUserId(userId);
       // bounded: each pass deletes what it found; stop as soon as a pass deletes nothing

@@ -1,7 +1,7 @@
 import type { ChainableCommander } from "ioredis";
 import { bm25Search } from "../lexical";
 import { packedCosine, packRecord, packedVector, readHeader, unpackRecord } from "./codec";
-import { assertUserId, deleteNamespace, dropExcluded, hgetallPerUser, memoryUsers, newestFirst, topK, unit, usersKey } from "./common";
+import { assertUserId, deleteNamespace, dropExcluded, hgetallPerUser, memoryUsers, newestFirst, oldestPackedIds, topK, unit, usersKey } from "./common";
 import { checkAndWriteMeta } from "./meta";
 import { recallCacheFor } from "../recall-cache";
 import type { EngineContext, EngineHit, MemoryRecord, VectorEngine } from "./types";
@@ -101,6 +101,11 @@ export function createScanEngine(ctx: EngineContext): VectorEngine {
       const p = ctx.redis.pipeline();
       for (const u of users) p.hlen(userKey(u));
       return ((await p.exec()) ?? []).reduce((n, [, v]) => n + Number(v ?? 0), 0);
+    },
+
+    oldestIds(userId, n) {
+      assertUserId(userId);
+      return oldestPackedIds(ctx.redis, userKey(userId), n);
     },
 
     async deleteUser(userId) {

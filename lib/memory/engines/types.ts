@@ -57,6 +57,12 @@ export interface VectorEngine {
   /** Newest first. */
   list(userId: number, opts: { offset: number; limit: number; withVectors?: boolean }): Promise<{ records: (MemoryRecord & { vector?: Float32Array })[]; total: number }>;
   count(userId?: number): Promise<number>;
+  /**
+   * Ids of the user's `n` oldest memories, oldest first (the budget trim). Reads ids and
+   * timestamps in small replies: a whole listing near maxmemory would itself need megabytes of
+   * output buffer, which Redis counts as used memory.
+   */
+  oldestIds(userId: number, n: number): Promise<string[]>;
   deleteUser(userId: number): Promise<void>;
   /** Deletes these memories of one user (the budget trim); returns how many existed. */
   deleteMemories(userId: number, ids: string[]): Promise<number>;

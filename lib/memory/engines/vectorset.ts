@@ -2,7 +2,7 @@ import type { ChainableCommander } from "ioredis";
 import { AppError } from "../../errors";
 import { bm25Search } from "../lexical";
 import { packRecord, readHeader, unpackRecord } from "./codec";
-import { assertUserId, deleteNamespace, dropExcluded, hgetallPerUser, memoryUsers, newestFirst, topK, usersKey, wanted } from "./common";
+import { assertUserId, deleteNamespace, dropExcluded, hgetallPerUser, memoryUsers, newestFirst, topK, usersKey, wanted, oldestPackedIds } from "./common";
 import { luaScript } from "./lua";
 import { checkAndWriteMeta } from "./meta";
 import { recallCacheFor } from "../recall-cache";
@@ -136,6 +136,11 @@ export function createVectorSetEngine(ctx: EngineContext): VectorEngine {
       const p = ctx.redis.pipeline();
       for (const u of users) p.hlen(contentKey(u));
       return ((await p.exec()) ?? []).reduce((n, [, v]) => n + Number(v ?? 0), 0);
+    },
+
+    oldestIds(userId, n) {
+      assertUserId(userId);
+      return oldestPackedIds(ctx.redis, contentKey(userId), n);
     },
 
     async deleteUser(userId) {
