@@ -1,10 +1,11 @@
 import type { Runtime } from "./runtime";
 import type { EmbedderStatus } from "./embeddings";
-import type { RedisCapabilities, VectorEngineName } from "./redis/probe";
+import type { RedisCapabilities } from "./redis/probe";
+import type { VectorEngineName } from "./memory/engines/choose";
 import { connectionProblem, redactUrl } from "./redis/client";
 import { memoryBudgetSnapshot, memoryJournalState } from "./memory";
 import { budgetHealth, type BudgetHealth } from "./memory/budget/health";
-import { createChatQueue, type QueueBacklog } from "./redis/chat-queue";
+import { createChatQueue, type QueueBacklog } from "./bot/chat-queue";
 
 export interface HealthReport {
   status: "ok" | "degraded" | "down";

@@ -1,10 +1,11 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "./redis/client";
 import { getConfig, type Config } from "./config";
 import { createEmbedder, type EmbeddingProvider } from "./embeddings";
 import { AppError } from "./errors";
 import { logger } from "./log";
 import { connectionProblem, createRedisClient, redactUrl } from "./redis/client";
-import { chooseEngine, probeRedis, type RedisCapabilities, type VectorEngineName } from "./redis/probe";
+import { probeRedis, type RedisCapabilities } from "./redis/probe";
+import { chooseEngine, type VectorEngineName } from "./memory/engines/choose";
 
 const log = logger("runtime");
 

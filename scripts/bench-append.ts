@@ -14,7 +14,8 @@ import { parseArgs } from "node:util";
 import type { EmbeddingProvider } from "@/lib/embeddings";
 import { createMemory, createMemoryContext, type CreateMemoryOptions } from "@/lib/memory";
 import { createRedisClient } from "@/lib/redis/client";
-import { chooseEngine, probeRedis } from "@/lib/redis/probe";
+import { probeRedis } from "@/lib/redis/probe";
+import { chooseEngine } from "@/lib/memory/engines/choose";
 import { summarize } from "../bench/lib/stats";
 
 const { values: args } = parseArgs({

@@ -18,7 +18,8 @@ import { createEmbedder } from "@/lib/embeddings";
 import { createMemory, createMemoryContext, type CreateMemoryOptions } from "@/lib/memory";
 import { deleteMatching } from "@/lib/memory/engines/common";
 import { createRedisClient } from "@/lib/redis/client";
-import { chooseEngine, probeRedis } from "@/lib/redis/probe";
+import { probeRedis } from "@/lib/redis/probe";
+import { chooseEngine } from "@/lib/memory/engines/choose";
 import { loadConversations } from "./locomo/dataset";
 import { runProfileCheck } from "./locomo/profile-check";
 

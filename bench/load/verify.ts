@@ -1,7 +1,8 @@
 import type { EmbedderStatus, EmbeddingProvider } from "@/lib/embeddings";
 import { createMemory } from "@/lib/memory";
 import { createRedisClient } from "@/lib/redis/client";
-import { chooseEngine, probeRedis } from "@/lib/redis/probe";
+import { probeRedis } from "@/lib/redis/probe";
+import { chooseEngine } from "@/lib/memory/engines/choose";
 import type { ObservedReply, SentMessage } from "./users";
 
 export interface LoadCheck {

@@ -3,7 +3,7 @@ import type { EmbeddingProvider } from "@/lib/embeddings";
 import { createMemory } from "@/lib/memory";
 import { defaultEncoding } from "@/lib/memory/engines/encoding";
 import type { VectorEncoding } from "@/lib/memory/engines/types";
-import type { VectorEngineName } from "@/lib/redis/probe";
+import type { VectorEngineName } from "@/lib/memory/engines/choose";
 import { deleteBenchPrefix, usedMemory } from "../lib/cleanup";
 import type { BenchContext } from "../lib/context";
 import { conversation } from "../lib/corpus";

@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import type { EmbeddingProvider } from "@/lib/embeddings";
 import { createMemory } from "@/lib/memory";
 import { bindMetricsSink, METRIC_OPS, recordLatency, type MetricOp } from "@/lib/metrics";
-import type { VectorEngineName } from "@/lib/redis/probe";
+import type { VectorEngineName } from "@/lib/memory/engines/choose";
 import { deleteBenchPrefix } from "../lib/cleanup";
 import type { BenchContext } from "../lib/context";
 import { conversation } from "../lib/corpus";

@@ -3,7 +3,7 @@ import type { EmbeddingProvider } from "@/lib/embeddings";
 import { createMemory } from "@/lib/memory";
 import type { VectorEncoding } from "@/lib/memory/engines/types";
 import type { RecallMode } from "@/lib/memory/types";
-import type { VectorEngineName } from "@/lib/redis/probe";
+import type { VectorEngineName } from "@/lib/memory/engines/choose";
 import { deleteBenchPrefix } from "../lib/cleanup";
 import type { BenchContext } from "../lib/context";
 import { conversation, queries } from "../lib/corpus";

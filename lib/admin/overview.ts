@@ -1,10 +1,9 @@
 import { buildHealth, type HealthReport } from "../health";
 import type { BudgetReport } from "../memory/budget";
-import { readInfo, scanKeyspace } from "../redis/admin-info";
+import { isConversationNamespace } from "../redis/keys";
+import { readInfo, scanKeyspace } from "./redis-info";
 import { adminDeps } from "./deps";
 
-/** Namespaces that are not conversation data (left out of bytes per message). */
-const NOT_MESSAGES = new Set(["metrics", "login", "upd", "applied"]);
 
 export interface RedisMemory {
   usedBytes: number;
@@ -53,7 +52,8 @@ export async function getOverview(): Promise<Overview> {
     expiredKeys: num(s.expired_keys),
   };
   const stored = stats.memories || stats.messages;
-  const keyBytes = keyspace.namespaces.filter((n) => !NOT_MESSAGES.has(n.namespace.split(":")[0]!)).reduce((sum, n) => sum + (n.estimatedBytes ?? 0), 0);
+  // Only conversation data (lib/redis/keys.ts): not queues, limits, guards, metrics or caches.
+  const keyBytes = keyspace.namespaces.filter((n) => isConversationNamespace(n.namespace)).reduce((sum, n) => sum + (n.estimatedBytes ?? 0), 0);
   const baseline = num(m.used_memory_startup) ?? 0;
   return {
     health,

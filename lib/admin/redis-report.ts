@@ -1,4 +1,4 @@
-import { readInfo, readSlowlog, roundTripMs, scanKeyspace, type InfoSections, type KeyspaceReport, type SlowlogEntry } from "../redis/admin-info";
+import { readInfo, readSlowlog, roundTripMs, scanKeyspace, type InfoSections, type KeyspaceReport, type SlowlogEntry } from "./redis-info";
 import { adminDeps } from "./deps";
 
 /** The INFO fields worth a glance, by section (the rest is noise for this app). */

@@ -1,13 +1,13 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "../redis/client";
 import { AppError } from "../errors";
 import { logger } from "../log";
-import { countLoginAttempt, noteLoginSuccessInRedis, type AttemptLimits, type AttemptVerdict } from "../redis/login-throttle";
+import { countLoginAttempt, noteLoginSuccessInRedis, type AttemptLimits, type AttemptVerdict } from "./login-throttle";
 
 const log = logger("auth");
 
 /**
  * Login throttle, two budgets per 15-minute window, each attempt counted before the password
- * is compared (lib/redis/login-throttle.ts):
+ * is compared (lib/auth/login-throttle.ts):
  * - 5 attempts per client address (a success gives its attempt back and resets the address);
  * - 50 attempts from all addresses together. Rotating addresses (a botnet, or spoofed headers
  *   behind a misconfigured TRUSTED_PROXIES) therefore buys at most 50 guesses per 15 minutes.

@@ -1,7 +1,7 @@
 import type { Context } from "grammy";
 import type { ChatDeps } from "../chat/pipeline";
-import type { RateLimiter } from "../redis/rate-limit";
-import type { TurnProgressStore } from "../redis/turn-progress";
+import type { RateLimiter } from "./rate-limit";
+import type { TurnProgressStore } from "./turn-progress";
 
 /** What every feature can reach through `ctx.deps` (set by createBot, injected in tests). */
 export interface BotDeps extends ChatDeps {

@@ -4,9 +4,9 @@ import type { UserFromGetMe } from "grammy/types";
 import type { ChatDeps } from "../chat/pipeline";
 import { AppError } from "../errors";
 import { logger } from "../log";
-import { botIdFromToken } from "../redis/bot-info";
-import type { RateLimiter } from "../redis/rate-limit";
-import type { TurnProgressStore } from "../redis/turn-progress";
+import { botIdFromToken } from "./bot-info";
+import type { RateLimiter } from "./rate-limit";
+import type { TurnProgressStore } from "./turn-progress";
 import type { BotContext, BotDeps } from "./context";
 import { onFeatureError } from "./errors";
 import { accessFeature } from "./features/access";
@@ -29,7 +29,7 @@ import { voiceFeature } from "./features/voice";
 
 const log = logger("bot");
 
-/** Where getMe's answer is cached between cold starts (Redis in the app; see lib/redis/bot-info.ts). */
+/** Where getMe's answer is cached between cold starts (Redis in the app; see lib/bot/bot-info.ts). */
 export interface BotInfoStore {
   read(botId: string): Promise<UserFromGetMe | undefined>;
   save(info: UserFromGetMe): Promise<void>;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Update } from "grammy/types";
 import { logger } from "../log";
 import { retryWhileUnavailable } from "../memory/redis-errors";
-import type { ChatQueue } from "../redis/chat-queue";
+import type { ChatQueue } from "./chat-queue";
 import { LeaseLostError, runWithLease, type Lease } from "./lease";
 
 const log = logger("bot");

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
-import type { Redis } from "ioredis";
-import { botIdFromToken } from "../redis/bot-info";
+import type { Redis } from "../redis/client";
+import { botKeys } from "../redis/keys";
+import { POLL_LOCK_RELEASE, POLL_LOCK_RENEW, POLL_LOCK_TAKEOVER } from "../redis/lua/poll-lock";
+import { botIdFromToken } from "./bot-info";
 
 /**
  * One long poller per bot token across processes (two `npm run dev`, or dev + `bot:poll`, on
@@ -10,11 +12,6 @@ import { botIdFromToken } from "../redis/bot-info";
  * renewed while polling and deleted (only by its holder) on stop; a crashed holder's lock
  * expires after ttlMs.
  */
-
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
-
-const TAKEOVER = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) else return false end`;
 
 /** "<label> pid <n> on <host> (…)" of a process on this host that no longer exists. */
 export function holderIsDeadHere(holder: string): boolean {
@@ -29,7 +26,7 @@ export function holderIsDeadHere(holder: string): boolean {
 }
 
 export function pollLockKey(prefix: string, token: string): string {
-  return `${prefix}bot:poller:${botIdFromToken(token)}`;
+  return botKeys(prefix).pollLock(botIdFromToken(token));
 }
 
 export interface PollLock {
@@ -50,13 +47,13 @@ export async function acquirePollLock(redis: Redis, prefix: string, token: strin
     const current = await redis.get(key);
     // A dev server restarted right after Ctrl+C: its predecessor on this machine is gone but
     // could not release the lock in time. Take it over instead of waiting for the TTL.
-    if (current && holderIsDeadHere(current)) ok = (await redis.eval(TAKEOVER, 1, key, current, holder, ttlMs)) === "OK" ? "OK" : null;
+    if (current && holderIsDeadHere(current)) ok = (await POLL_LOCK_TAKEOVER(redis, [key], [current, holder, ttlMs])) === "OK" ? "OK" : null;
     if (ok !== "OK") return { acquired: false, heldBy: current ?? "another process" };
   }
   let lost: (() => void) | undefined;
   let released = false;
   const timer = setInterval(() => {
-    redis.eval(RENEW, 1, key, holder, ttlMs).then(
+    POLL_LOCK_RENEW(redis, [key], [holder, ttlMs]).then(
       (r) => {
         if (Number(r) === 0 && !released) {
           released = true;
@@ -77,7 +74,7 @@ export async function acquirePollLock(redis: Redis, prefix: string, token: strin
         if (released) return;
         released = true;
         clearInterval(timer);
-        await redis.eval(RELEASE, 1, key, holder);
+        await POLL_LOCK_RELEASE(redis, [key], [holder]);
       },
     },
   };

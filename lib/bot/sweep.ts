@@ -1,5 +1,5 @@
 import { logger } from "../log";
-import type { ChatQueue, QueueBacklog } from "../redis/chat-queue";
+import type { ChatQueue, QueueBacklog } from "./chat-queue";
 import { resumeOrphans, type UpdateHandler } from "./drain";
 
 const log = logger("bot");

@@ -3,7 +3,7 @@ import type { Update, UserFromGetMe } from "grammy/types";
 import { AppError } from "../errors";
 import { logger } from "../log";
 import { recordLatency } from "../metrics";
-import type { ChatQueue } from "../redis/chat-queue";
+import type { ChatQueue } from "./chat-queue";
 import { drainChat, resumeOrphans } from "./drain";
 import { readWebhookRequest } from "./webhook-request";
 

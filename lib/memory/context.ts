@@ -1,10 +1,10 @@
 import type { Redis } from "ioredis";
 import type { EmbeddingProvider } from "../embeddings";
 import type { BudgetOptions } from "./budget";
-import type { VectorEngineName } from "../redis/probe";
+import type { VectorEngineName } from "./engines/choose";
 import type { EngineContext, VectorEngine, VectorEncoding } from "./engines/types";
 import type { Journal } from "./journal";
-import type { MemoryKeys } from "./keys";
+import type { MemoryKeys } from "../redis/keys";
 
 export type MemoryOp = "append" | "history" | "recall" | "embed" | "forget" | "export";
 
@@ -54,5 +54,3 @@ export interface MemoryContext {
  * sane outage a journal replay comes back from. A replay or retry later than that would store again.
  */
 export const APPLIED_TTL_SECONDS = 604800;
-/** Telegram retries an update for at most a day. */
-export const UPDATE_DEDUP_SECONDS = 86400;

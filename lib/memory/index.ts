@@ -8,7 +8,7 @@ import { adoptStoredEncoding, defaultEncoding } from "./engines/encoding";
 import { getHistory } from "./history";
 import { assertUserId } from "./ids";
 import { Journal } from "./journal";
-import { memoryKeys } from "./keys";
+import { memoryKeys } from "../redis/keys";
 import { clearUser } from "./ops/clear";
 import { exportUser } from "./ops/export";
 import { forgetUser } from "./ops/forget";
@@ -18,7 +18,7 @@ import { recall } from "./recall";
 import { redisError, withRedis } from "./redis-errors";
 import { replayJournal } from "./replay";
 import { getSettings, updateSettings } from "./settings";
-import { appendMessage, listMemories, markUpdateProcessed, stats } from "./store";
+import { appendMessage, listMemories, stats } from "./store";
 import type { JournalState, Memory } from "./types";
 import { listUsers } from "./users";
 
@@ -159,7 +159,6 @@ export function createMemory(opts: CreateMemoryOptions): Memory & {
     getSettings: (userId) => getSettings(ctx, userId),
     updateSettings: (userId, patch) => updateSettings(ctx, userId, patch, journaled),
     listUsers: (o) => listUsers(ctx, o),
-    markUpdateProcessed: (updateId) => markUpdateProcessed(ctx, updateId),
     clear: (userId) => clearUser(ctx, userId),
     async forget(userId) {
       const started = performance.now();

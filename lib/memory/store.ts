@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../errors";
 import { logger } from "../log";
-import { UPDATE_DEDUP_SECONDS, type MemoryContext } from "./context";
+import type { MemoryContext } from "./context";
 import { assertUserId, idTime, newMessageId } from "./ids";
 import type { PendingAppend } from "./journal";
 import { runWrites, type WriteOutcome } from "./guarded-write";
@@ -135,13 +135,6 @@ export async function listMemories(ctx: MemoryContext, userId: number, opts: { o
     ...(r.meta && Object.keys(r.meta).length > 0 ? { meta: r.meta } : {}),
   }));
   return { items, total };
-}
-
-/** True the first time an update id is seen (SET NX EX 86400); Telegram retries return false. */
-export async function markUpdateProcessed(ctx: MemoryContext, updateId: number): Promise<boolean> {
-  if (!Number.isSafeInteger(updateId) || updateId < 0) throw new AppError("bad_request:memory", `Update id must be a whole number ≥ 0, got ${String(updateId)}.`);
-  const res = await withRedis("record the update", () => ctx.redis.set(ctx.keys.update(updateId), "1", "EX", UPDATE_DEDUP_SECONDS, "NX"));
-  return res === "OK";
 }
 
 /**

@@ -231,9 +231,6 @@ export interface Memory {
   updateSettings(userId: number, patch: Partial<Pick<UserSettings, "model" | "personal" | "language" | "summary" | "summaryUpTo">>): Promise<void>;
   listUsers(opts?: { offset?: number; limit?: number; query?: string; sort?: "lastActive" | "messages" | "userId"; order?: "asc" | "desc" }): Promise<{ users: UserSummary[]; total: number }>;
 
-  /** Telegram update dedup: true the first time an update id is seen (SET NX EX 86400). */
-  markUpdateProcessed(updateId: number): Promise<boolean>;
-
   /** New conversation: short-term history only; long-term memory and settings stay. */
   clear(userId: number): Promise<void>;
   /** Deletes every key and index entry of the user. */

@@ -1,4 +1,4 @@
-import { readHistograms } from "../redis/metrics-store";
+import { readHistograms } from "./store";
 import { histogramCount, mergeHistogram, quantile, type Histogram } from "./buckets";
 import { bindMetricsSink, currentSink, flushMetrics, record, resetMetricsForTests, type MetricsSink } from "./recorder";
 

@@ -1,5 +1,5 @@
 import { logger } from "../log";
-import { metricsKey, writeHistograms, type MetricsRedis, type PendingCounts } from "../redis/metrics-store";
+import { metricsKey, writeHistograms, type MetricsRedis, type PendingCounts } from "./store";
 import { bucketIndex } from "./buckets";
 
 const log = logger("metrics");

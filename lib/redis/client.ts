@@ -1,6 +1,9 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { logger } from "../log";
 
+/** The client type for modules outside lib/redis and lib/memory (ESLint keeps ioredis imports here). */
+export type { ChainableCommander, Redis } from "ioredis";
+
 const log = logger("redis");
 const lastErrors = new WeakMap<Redis, string>();
 
@@ -37,7 +40,7 @@ export function createRedisClient(opts: RedisClientOptions): Redis {
     // harmless and saves a journal detour — every append/replay is one guarded script that checks
     // its guard and aborts the whole write when it exists (tested through a proxy that drops the
     // reply and resets the socket). Any other non-idempotent command must be made safe the same
-    // way (the chat lock reuses its token; see lib/redis/chat-queue.ts) rather than relying on this.
+    // way (the chat lock reuses its token; see lib/bot/chat-queue.ts) rather than relying on this.
     autoResendUnfulfilledCommands: true,
     lazyConnect: true,
     connectionName: opts.name ?? "mindmate",

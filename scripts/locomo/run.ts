@@ -5,7 +5,7 @@ import { createMemory, createMemoryContext, type CreateMemoryOptions } from "@/l
 import { contextFor } from "@/lib/memory/contextual";
 import { deleteMatching } from "@/lib/memory/engines/common";
 import type { RecallMode } from "@/lib/memory/types";
-import type { VectorEngineName } from "@/lib/redis/probe";
+import type { VectorEngineName } from "@/lib/memory/engines/choose";
 import type { LocomoConversation } from "./dataset";
 
 /**

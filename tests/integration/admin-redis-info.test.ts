@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Redis } from "ioredis";
-import { namespaceOf, parseInfo, printableArg, readSlowlog, scanKeyspace, ttlBucket } from "@/lib/redis/admin-info";
+import { namespaceOf, parseInfo, printableArg, readSlowlog, scanKeyspace, ttlBucket } from "@/lib/admin/redis-info";
 import { deletePrefix, rawClient, testServers, uniquePrefix } from "../helpers/servers";
 
 describe("Redis page helpers (pure)", () => {

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { VectorEngineName } from "@/lib/redis/probe";
+import type { VectorEngineName } from "@/lib/memory/engines/choose";
 import { keysWithPrefix } from "../helpers/servers";
 
 /** Helpers for the engine tests (not a test file itself). */

@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import type { Redis } from "ioredis";
 import { createEngine } from "@/lib/memory/engines";
-import { memoryKeys } from "@/lib/memory/keys";
+import { memoryKeys } from "@/lib/redis/keys";
 import { createRedisClient } from "@/lib/redis/client";
-import type { VectorEngineName } from "@/lib/redis/probe";
+import type { VectorEngineName } from "@/lib/memory/engines/choose";
 import { deletePrefix, serverByName, uniquePrefix, type TestServer } from "../helpers/servers";
 import { embeddingLike, exactTopK, prng, recallAt } from "../helpers/vectors";
 

@@ -161,15 +161,6 @@ for (const server of available) {
       await assert.rejects(memory.listUsers({ limit: 0 }), (e) => isAppError(e, "bad_request:memory"));
     });
 
-    it("markUpdateProcessed is true once per update id, kept for a day", async () => {
-      const { memory, prefix } = await make();
-      assert.equal(await memory.markUpdateProcessed(5001), true);
-      assert.equal(await memory.markUpdateProcessed(5001), false);
-      assert.equal(await memory.markUpdateProcessed(5002), true);
-      const ttl = await raw.ttl(`${prefix}upd:5001`);
-      assert.ok(ttl > 86_000 && ttl <= 86_400, `ttl ${ttl}`);
-    });
-
     it("bad input: blank text, over-window text, 100 KB text, control characters, surrogates", async () => {
       const embedder = hashBagEmbedder();
       const { memory } = await make({ embedder, maxMessageChars: 16_000 });
@@ -277,7 +268,6 @@ for (const server of available) {
       await memory.appendMessage({ userId: uid, role: "user", content: `my password hint is ${secret}`, profile: { username: "forgetme" }, meta: { tag: secret } });
       await memory.appendMessage({ userId: uid, role: "assistant", content: `noted ${secret}`, usage: { promptTokens: 1, completionTokens: 1 } });
       await memory.updateSettings(uid, { summary: `knows ${secret}` });
-      await memory.markUpdateProcessed(123456);
       await memory.appendMessage({ userId: 52, role: "user", content: "someone else stays" });
       assert.match(await keyspaceText(raw, prefix), new RegExp(`${uid}|${secret}`), "the user's data is there before");
       await memory.forget(uid);
@@ -375,7 +365,6 @@ for (const server of available) {
         await assert.rejects(memory.getHistory(1), unavailable);
         await assert.rejects(memory.getSettings(1), unavailable);
         await assert.rejects(memory.recall({ userId: 1, query: "anything" }), unavailable);
-        await assert.rejects(memory.markUpdateProcessed(1), unavailable);
         const m = await memory.appendMessage({ userId: 1, role: "user", content: "kept while down" });
         assert.deepEqual(memory.journalState(), { degraded: true, pending: 1 });
         assert.deepEqual((await memory.getHistory(1)).map((x) => x.id), [m.id], "served from the journal");

@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import type { Redis } from "ioredis";
 import { bindMetricsSink, flushMetrics, readLatency, recordLatency, resetMetricsForTests } from "@/lib/metrics";
 import { bucketIndex, bucketValue } from "@/lib/metrics/buckets";
-import { METRICS_TTL_SECONDS, metricsKey } from "@/lib/redis/metrics-store";
+import { METRICS_TTL_SECONDS, metricsKey } from "@/lib/metrics/store";
 import { deletePrefix, keysWithPrefix, rawClient, testServers, uniquePrefix } from "../helpers/servers";
 
 const server = testServers().available[0];

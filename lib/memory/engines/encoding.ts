@@ -1,4 +1,4 @@
-import type { VectorEngineName } from "../../redis/probe";
+import type { VectorEngineName } from "./choose";
 import { readMeta } from "./meta";
 import type { EngineContext, VectorEncoding } from "./types";
 

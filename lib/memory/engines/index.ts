@@ -1,4 +1,4 @@
-import type { VectorEngineName } from "../../redis/probe";
+import type { VectorEngineName } from "./choose";
 import { createRedisearchEngine } from "./redisearch";
 import { createScanEngine } from "./scan";
 import type { EngineContext, VectorEngine } from "./types";

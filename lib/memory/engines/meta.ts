@@ -1,4 +1,4 @@
-import type { VectorEngineName } from "../../redis/probe";
+import type { VectorEngineName } from "./choose";
 import { AppError } from "../../errors";
 import { EMBED_SCHEME, LEGACY_SCHEME } from "../contextual";
 import type { EngineContext } from "./types";

@@ -1,6 +1,6 @@
 import type { ChainableCommander, Redis } from "ioredis";
-import type { VectorEngineName } from "../../redis/probe";
-import type { MemoryKeys } from "../keys";
+import type { VectorEngineName } from "./choose";
+import type { MemoryKeys } from "../../redis/keys";
 import type { Role } from "../types";
 
 /** One long-term memory as engines store it. */

@@ -3,7 +3,7 @@ import { AppError } from "../../errors";
 import { bm25Search } from "../lexical";
 import { packRecord, readHeader, unpackRecord } from "./codec";
 import { assertUserId, deleteNamespace, dropExcluded, hgetallPerUser, memoryUsers, newestFirst, topK, usersKey, wanted, oldestPackedIds } from "./common";
-import { luaScript } from "./lua";
+import { vsimWithContent } from "../../redis/lua/vectorset";
 import { checkAndWriteMeta } from "./meta";
 import { recallCacheFor } from "../recall-cache";
 import type { EngineContext, EngineHit, EngineQuery, MemoryRecord, VectorEngine, VectorEncoding } from "./types";
@@ -21,14 +21,6 @@ const BUILD_EF = 200;
 /** Search exploration factor: 10k-vector recall@10 ≥ 0.95 (measured in the recall test). */
 const searchEf = (n: number) => Math.max(200, 4 * n);
 
-// VSIM then HMGET of the ids it returned, in one round trip.
-const vsimWithContent = luaScript(`
-local r = redis.call('VSIM', KEYS[1], 'FP32', ARGV[1], 'WITHSCORES', 'COUNT', ARGV[2], 'EF', ARGV[3])
-if #r == 0 then return {r, {}} end
-local ids = {}
-for i = 1, #r, 2 do ids[#ids + 1] = r[i] end
-return {r, redis.call('HMGET', KEYS[2], unpack(ids))}
-`);
 
 export function createVectorSetEngine(ctx: EngineContext): VectorEngine {
   const setKey = (u: number) => ctx.keys.memoryUser(u, "vs");

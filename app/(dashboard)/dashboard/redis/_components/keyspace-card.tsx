@@ -1,7 +1,7 @@
 import { Card } from "@/components/ui/card";
 import { formatBytes, formatNumber } from "@/components/ui/format";
 import { table, td, th } from "@/components/ui/styles";
-import type { KeyspaceReport } from "@/lib/redis/admin-info";
+import type { KeyspaceReport } from "@/lib/admin/redis-info";
 
 const NAMES: Record<string, string> = {
   h: "short-term history (LIST)",

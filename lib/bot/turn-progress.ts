@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "../redis/client";
 import type { HistoryMessage } from "../memory/types";
 import { turnKeys } from "./chat-queue";
 
@@ -13,7 +13,7 @@ import { turnKeys } from "./chat-queue";
  *   <prefix>replied:<chat>:<update>  STRING "1" written right after Telegram accepted the reply:
  *                                          checked before the model call, nothing is sent again
  *
- * Both go away with the update's ack (lib/redis/chat-queue.ts ACK), and expire after
+ * Both go away with the update's ack (lib/bot/chat-queue.ts ACK), and expire after
  * PROGRESS_SECONDS as a backstop. The one window left: a crash after Telegram accepted the
  * reply and before `replied` is written sends the reply a second time (docs/bot.md).
  */

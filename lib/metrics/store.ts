@@ -1,4 +1,5 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "../redis/client";
+import { metricsKeys } from "../redis/keys";
 
 /**
  * Redis side of the latency metrics: one HASH per operation and minute,
@@ -12,7 +13,7 @@ export type MetricsRedis = Redis;
 export const METRICS_TTL_SECONDS = 48 * 3600;
 
 export function metricsKey(prefix: string, op: string, minute: number): string {
-  return `${prefix}metrics:${op}:${minute}`;
+  return metricsKeys(prefix).minute(op, minute);
 }
 
 /** Counts to add: key → bucket → count. */

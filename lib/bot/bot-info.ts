@@ -1,6 +1,7 @@
 import type { UserFromGetMe } from "grammy/types";
-import type { Redis } from "ioredis";
+import type { Redis } from "../redis/client";
 import { z } from "zod";
+import { botKeys } from "../redis/keys";
 
 /**
  * The bot's own getMe answer, cached in Redis so a cold serverless start does not spend a
@@ -22,7 +23,7 @@ const botInfoSchema = z.looseObject({
 
 
 export function botInfoKey(prefix: string, botId: string): string {
-  return `${prefix}bot:info:${botId}`;
+  return botKeys(prefix).botInfo(botId);
 }
 
 /** The public bot id in front of the token's colon. */

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "../redis/client";
 
 /**
  * What the dashboard's Redis page shows: INFO fields that matter, the app's keyspace grouped

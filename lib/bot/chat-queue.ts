@@ -1,6 +1,6 @@
-import type { Redis } from "ioredis";
-import { luaScript } from "../memory/engines/lua";
-import { memoryKeys } from "../memory/keys";
+import type { Redis } from "../redis/client";
+import { ENQUEUE, ACQUIRE, RENEW, ACK, RELEASE, FORGET_IF_IDLE, ADOPT_LEGACY } from "../redis/lua/chat-queue";
+import { botKeys, TELEGRAM_DEDUP_SECONDS } from "../redis/keys";
 
 /**
  * Durable per-chat update queue with a lock, so a webhook can acknowledge at once and the work
@@ -17,69 +17,13 @@ import { memoryKeys } from "../memory/keys";
  *                                  deleted by the ack, when the update can never run again
  *   <prefix>replied:<chat>:<update> STRING the reply was sent (same life as q:turn)
  *
- * The Telegram dedup key is the memory layer's `upd:<update_id>` (the one
- * memory.markUpdateProcessed sets), written in the same script as the enqueue so an update
- * is never marked seen without being queued.
+ * The Telegram dedup key `upd:<update_id>` is written in the same script as the enqueue, so an
+ * update is never marked seen without being queued (keys: lib/redis/keys.ts).
  *
  * Every script goes by EVALSHA (loading itself on NOSCRIPT). Every script is safe to run twice
  * with the same arguments — ioredis resends an unanswered command after a reconnect, and our
  * own retries do the same — which is why a drain keeps ONE lock token for its whole life.
  */
-
-const DEDUP_SECONDS = 86400;
-
-// KEYS: dedup, queue, work. ARGV: update_id, payload, chat, dedup seconds, now ms.
-const ENQUEUE = luaScript(`
-if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[4]) then return 0 end
-redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
-redis.call('PERSIST', KEYS[2])
-redis.call('ZADD', KEYS[3], 'NX', ARGV[5], ARGV[3])
-return 1`);
-
-// Acquire or extend: a retry of our own acquire (its reply was lost) finds our token and extends.
-// KEYS: lock. ARGV: token, ms.
-const ACQUIRE = luaScript(`
-local v = redis.call('GET', KEYS[1])
-if v == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
-if v then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1`);
-
-const RENEW = luaScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-return redis.call('PEXPIRE', KEYS[1], ARGV[2])`);
-
-// Removes a handled update and its progress records; the chat made progress, so its waiting
-// clock restarts. Idempotent: a second run removes nothing and still answers 1 while we hold it.
-// KEYS: lock, queue, work, turn, replied. ARGV: token, payload, chat, now ms.
-const ACK = luaScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('ZREM', KEYS[2], ARGV[2])
-redis.call('DEL', KEYS[4], KEYS[5])
-if redis.call('ZCARD', KEYS[2]) > 0 then redis.call('ZADD', KEYS[3], 'XX', ARGV[4], ARGV[3]) end
-return 1`);
-
-// Releases only when the queue is empty, atomically: an update enqueued while the holder was
-// busy is either seen by the holder or finds the lock free. No wake-up is ever lost.
-// A second run (lost reply) finds the lock gone: -1, which the caller treats as done.
-const RELEASE = luaScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
-if redis.call('ZCARD', KEYS[2]) > 0 then return 0 end
-redis.call('DEL', KEYS[1])
-redis.call('ZREM', KEYS[3], ARGV[2])
-return 1`);
-
-// Drops a chat from the work set only if it is still idle (an enqueue may have just raced in).
-const FORGET_IF_IDLE = luaScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 and redis.call('ZCARD', KEYS[2]) == 0 then return redis.call('ZREM', KEYS[3], ARGV[1]) end
-return 0`);
-
-// Earlier versions kept the chats with work in a SET without times: adopt them as waiting since now.
-const ADOPT_LEGACY = luaScript(`
-local chats = redis.call('SMEMBERS', KEYS[1])
-for _, c in ipairs(chats) do redis.call('ZADD', KEYS[2], 'NX', ARGV[1], c) end
-redis.call('DEL', KEYS[1])
-return #chats`);
 
 export type ReleaseResult = "released" | "busy" | "lost";
 
@@ -119,7 +63,8 @@ export interface ChatQueue {
 
 /** Key of one update's turn progress and its reply marker (removed by the ack). */
 export function turnKeys(prefix: string, chat: string, updateId: number): { turn: string; replied: string } {
-  return { turn: `${prefix}q:turn:${chat}:${updateId}`, replied: `${prefix}replied:${chat}:${updateId}` };
+  const k = botKeys(prefix);
+  return { turn: k.turn(chat, updateId), replied: k.replied(chat, updateId) };
 }
 
 const str = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString("utf8") : String(v));
@@ -128,15 +73,16 @@ const str = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString("utf8") : S
 const SWEEP_BATCH = 100;
 
 export function createChatQueue(redis: Redis, prefix: string, opts: { lockMs: number }): ChatQueue {
-  const q = (chat: string) => `${prefix}q:${chat}`;
-  const lock = (chat: string) => `${prefix}q:lock:${chat}`;
-  const work = `${prefix}q:work`;
-  const dedup = memoryKeys(prefix).update;
+  const keys = botKeys(prefix);
+  const q = keys.queue;
+  const lock = keys.queueLock;
+  const work = keys.queueWork();
+  const dedup = keys.update;
 
   return {
     lockMs: opts.lockMs,
     async enqueue(chat, updateId, payload) {
-      return Number(await ENQUEUE(redis, [dedup(updateId), q(chat), work], [updateId, payload, chat, DEDUP_SECONDS, Date.now()])) === 1;
+      return Number(await ENQUEUE(redis, [dedup(updateId), q(chat), work], [updateId, payload, chat, TELEGRAM_DEDUP_SECONDS, Date.now()])) === 1;
     },
     async tryLock(chat, token) {
       return Number(await ACQUIRE(redis, [lock(chat)], [token, opts.lockMs])) === 1;
@@ -190,7 +136,7 @@ export function createChatQueue(redis: Redis, prefix: string, opts: { lockMs: nu
       return { chats: Number(chats ?? 0), oldestWaitMs: first?.length === 2 ? Math.max(0, now - Number(first[1])) : 0, stale: Number(stale ?? 0) };
     },
     async adoptLegacy() {
-      return Number(await ADOPT_LEGACY(redis, [`${prefix}q:pending`, work], [Date.now()]));
+      return Number(await ADOPT_LEGACY(redis, [keys.legacyPending(), work], [Date.now()]));
     },
     async size(chat) {
       return redis.zcard(q(chat));

@@ -1,5 +1,6 @@
-import type { Redis } from "ioredis";
-import { luaScript } from "../memory/engines/lua";
+import type { Redis } from "../redis/client";
+import { botKeys } from "../redis/keys";
+import { HIT } from "../redis/lua/rate-limit";
 
 /**
  * Per-user message rate limit: `<prefix>rl:<userId>` counts messages in a fixed one-minute
@@ -8,15 +9,9 @@ import { luaScript } from "../memory/engines/lua";
 
 const WINDOW_MS = 60_000;
 
-// INCR and start the window on the first hit; also repair a counter that lost its TTL.
-const HIT = luaScript(`
-local c = redis.call('INCR', KEYS[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if c == 1 or ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {c, ttl}`);
 
 export function rateLimitKey(prefix: string, userId: number): string {
-  return `${prefix}rl:${userId}`;
+  return botKeys(prefix).rateLimit(userId);
 }
 
 export interface RateLimitResult {
