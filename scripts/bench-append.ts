@@ -15,6 +15,7 @@ import type { EmbeddingProvider } from "@/lib/embeddings";
 import { createMemory, createMemoryContext, type CreateMemoryOptions } from "@/lib/memory";
 import { createRedisClient } from "@/lib/redis/client";
 import { probeRedis } from "@/lib/redis/probe";
+import { deleteMatching, prefixPattern } from "@/lib/redis/scan";
 import { chooseEngine } from "@/lib/memory/engines/choose";
 import { summarize } from "../bench/lib/stats";
 
@@ -67,12 +68,7 @@ async function measure(name: string, url: string) {
   } finally {
     memory.close();
     await createMemoryContext(opts).engine.dropAll();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== "0");
+    await deleteMatching(redis, prefixPattern(prefix));
     redis.disconnect();
   }
   const p = summarize(ping);

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { deleteMatching, prefixPattern } from "@/lib/redis/scan";
 
 /** Drops the RediSearch indexes and every key under a bench prefix (SCAN + UNLINK, never FLUSHALL). */
 export async function deleteBenchPrefix(redis: Redis, prefix: string): Promise<number> {
@@ -8,14 +9,7 @@ export async function deleteBenchPrefix(redis: Redis, prefix: string): Promise<n
   } catch {
     // no search module on this server
   }
-  let deleted = 0;
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 5000);
-    cursor = next;
-    if (keys.length) deleted += await redis.unlink(...keys);
-  } while (cursor !== "0");
-  return deleted;
+  return deleteMatching(redis, prefixPattern(prefix), 5000);
 }
 
 /** INFO memory's used_memory (bytes), after letting lazy frees finish. */

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { EmbeddingProvider } from "@/lib/embeddings";
 import { createMemory } from "@/lib/memory";
+import { prefixPattern, scanKeys } from "@/lib/redis/scan";
 import { defaultEncoding } from "@/lib/memory/engines/encoding";
 import type { VectorEncoding } from "@/lib/memory/engines/types";
 import type { VectorEngineName } from "@/lib/memory/engines/choose";
@@ -39,11 +40,7 @@ function kindOf(rest: string): string {
 /** MEMORY USAGE (SAMPLES 0 = exact) of every key under the prefix, summed per kind. */
 async function piecesOf(redis: Redis, prefix: string, messages: number): Promise<Record<string, number>> {
   const sums: Record<string, number> = {};
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length === 0) continue;
+  for await (const keys of scanKeys(redis, prefixPattern(prefix))) {
     const p = redis.pipeline();
     for (const k of keys) p.call("MEMORY", "USAGE", k, "SAMPLES", "0");
     const res = (await p.exec()) ?? [];
@@ -51,7 +48,7 @@ async function piecesOf(redis: Redis, prefix: string, messages: number): Promise
       const kind = kindOf(k.slice(prefix.length));
       sums[kind] = (sums[kind] ?? 0) + Number(res[i]?.[1] ?? 0);
     });
-  } while (cursor !== "0");
+  }
   return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, Math.round((v / messages) * 10) / 10]));
 }
 

@@ -1,4 +1,5 @@
 import type { Redis } from "../redis/client";
+import { prefixPattern, scanKeys } from "../redis/scan";
 
 /**
  * What the dashboard's Redis page shows: INFO fields that matter, the app's keyspace grouped
@@ -94,10 +95,8 @@ export async function scanKeyspace(redis: Redis, prefix: string, opts: { maxKeys
   const perNs = opts.samplePerNamespace ?? 25;
   const byNs = new Map<string, string[]>();
   let scanned = 0;
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", Math.min(1000, maxKeys));
-    cursor = next;
+  let truncated = false;
+  for await (const keys of scanKeys(redis, prefixPattern(prefix), Math.min(1000, maxKeys))) {
     for (const k of keys) {
       scanned++;
       const ns = namespaceOf(k.slice(prefix.length));
@@ -105,7 +104,11 @@ export async function scanKeyspace(redis: Redis, prefix: string, opts: { maxKeys
       list.push(k);
       byNs.set(ns, list);
     }
-  } while (cursor !== "0" && scanned < maxKeys);
+    if (scanned >= maxKeys) {
+      truncated = true; // (or the last page ended exactly there: a report that says "at least")
+      break;
+    }
+  }
 
   const sample: { ns: string; key: string }[] = [];
   for (const [ns, keys] of byNs) {
@@ -139,7 +142,7 @@ export async function scanKeyspace(redis: Redis, prefix: string, opts: { maxKeys
   return {
     prefix,
     scannedKeys: scanned,
-    truncated: cursor !== "0",
+    truncated,
     dbKeys: await redis.dbsize(),
     namespaces,
     biggestKeys: samples

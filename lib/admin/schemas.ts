@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { userIdSchema } from "../memory/ids";
-import { METRIC_OPS } from "../metrics";
+import type { HistoryMessage, MemoryHit, RecallResult, UserSettings, UserSummary } from "../memory/types";
+import { METRIC_OPS, type LatencySeries } from "../metrics";
+import type { Overview } from "./overview";
+import type { PlaygroundTurn } from "./playground";
+import type { RedisReport } from "./redis-report";
+import type { UserDetail } from "./users";
 
 /**
  * Input (and documented output) schemas of the admin API. Route handlers parse with these, and
@@ -65,6 +70,11 @@ export const playgroundBody = z.object({
 });
 
 // ---- documented responses ----
+// Each is checked against the TypeScript type the handler returns (`satisfies Documents<T>`): a
+// field added to the type and not documented here fails the typecheck.
+
+/** A response schema that has a field for every top-level field of T. */
+type Documents<T> = z.ZodObject<{ [K in keyof Required<T>]: z.ZodType }>;
 
 export const errorBody = z
   .object({ error: z.object({ code: z.string().meta({ example: "bad_request:admin" }), message: z.string(), details: z.unknown().optional() }) })
@@ -73,8 +83,16 @@ export const errorBody = z
 export const okBody = z.object({ ok: z.literal(true) }).meta({ id: "Ok" });
 
 export const historyMessage = z
-  .object({ id: z.string(), role: z.enum(["user", "assistant", "system"]), content: z.string(), ts: z.string(), tgMessageId: z.number().optional(), truncated: z.boolean().optional() })
-  .meta({ id: "HistoryMessage" });
+  .object({
+    id: z.string(),
+    role: z.enum(["user", "assistant", "system"]),
+    content: z.string(),
+    ts: z.string(),
+    tgMessageId: z.number().optional(),
+    truncated: z.boolean().optional(),
+    media: z.object({ kind: z.enum(["voice", "photo"]), fileId: z.string(), duration: z.number().optional(), caption: z.string().optional() }).optional().meta({ description: "A voice message or photo; content is its transcript / description" }),
+  })
+  .meta({ id: "HistoryMessage" }) satisfies Documents<HistoryMessage>;
 
 export const userSettings = z
   .object({
@@ -89,40 +107,44 @@ export const userSettings = z
     promptTokens: z.number(),
     completionTokens: z.number(),
     summary: z.string().optional(),
+    summaryUpTo: z.string().optional(),
   })
-  .meta({ id: "UserSettings" });
+  .meta({ id: "UserSettings" }) satisfies Documents<UserSettings>;
 
-export const userSummary = userSettings.extend({ userId: z.number(), lastActiveAt: z.string().optional() }).meta({ id: "UserSummary" });
+export const userSummary = userSettings.extend({ userId: z.number(), lastActiveAt: z.string().optional() }).meta({ id: "UserSummary" }) satisfies Documents<UserSummary>;
 
 export const usersPage = z.object({ users: z.array(userSummary), total: z.number(), offset: z.number(), limit: z.number() }).meta({ id: "UsersPage" });
 
 export const memoryHit = z
   .object({ id: z.string(), userId: z.number(), role: z.string(), content: z.string(), ts: z.string(), score: z.number(), similarity: z.number().optional(), meta: z.record(z.string(), z.string()).optional() })
-  .meta({ id: "MemoryHit" });
+  .meta({ id: "MemoryHit" }) satisfies Documents<MemoryHit>;
 
-export const userDetail = z.object({ userId: z.number(), settings: userSettings, memories: z.number(), historyLength: z.number() }).meta({ id: "UserDetail" });
+export const userDetail = z.object({ userId: z.number(), settings: userSettings, memories: z.number(), historyLength: z.number() }).meta({ id: "UserDetail" }) satisfies Documents<UserDetail>;
 export const historyPage = z.object({ messages: z.array(historyMessage), hasMore: z.boolean() }).meta({ id: "HistoryPage" });
 export const memoriesPage = z.object({ items: z.array(memoryHit), total: z.number() }).meta({ id: "MemoriesPage" });
-export const searchResult = z.object({ hits: z.array(memoryHit), engine: z.string(), mode: z.string(), tookMs: z.number() }).meta({ id: "SearchResult" });
+export const searchResult = z.object({ hits: z.array(memoryHit), engine: z.string(), mode: z.string(), tookMs: z.number() }).meta({ id: "SearchResult" }) satisfies Documents<RecallResult>;
 
 export const latencyPoint = z.object({ t: z.number(), count: z.number(), p50: z.number().optional(), p95: z.number().optional(), p99: z.number().optional() });
 export const latencySeries = z
   .object({ op: z.enum(METRIC_OPS), stepMinutes: z.number(), points: z.array(latencyPoint), total: latencyPoint.omit({ t: true }) })
-  .meta({ id: "LatencySeries" });
+  .meta({ id: "LatencySeries" }) satisfies Documents<LatencySeries>;
 export const latencyResponse = z.object({ range: z.enum(["1h", "24h"]), series: z.array(latencySeries) }).meta({ id: "Latency" });
 
 export const overviewBody = z
   .object({
     health: z.record(z.string(), z.unknown()),
     totals: z.object({ users: z.number(), messages: z.number(), memories: z.number(), promptTokens: z.number(), completionTokens: z.number() }),
+    journal: z.object({ pending: z.number(), degraded: z.boolean() }).meta({ description: "Writes waiting in this instance's Redis-down journal" }),
     redisMemory: z.record(z.string(), z.unknown()),
-    bytesPerMessage: z.object({ keys: z.number().nullable(), usedMemory: z.number().nullable() }),
+    bytesPerMessage: z.object({ keys: z.number().nullable(), usedMemory: z.number().nullable(), keysSampled: z.boolean() }),
+    engine: z.string(),
+    budget: z.record(z.string(), z.unknown()).optional().meta({ description: "Memory budget: used / budget / maxmemory, projection, trimmed counts" }),
   })
-  .meta({ id: "Overview" });
+  .meta({ id: "Overview" }) satisfies Documents<Overview>;
 
 export const redisReport = z
-  .object({ info: z.record(z.string(), z.unknown()), keyspace: z.record(z.string(), z.unknown()), slowlog: z.record(z.string(), z.unknown()), index: z.record(z.string(), z.unknown()) })
-  .meta({ id: "RedisReport" });
+  .object({ roundTripMs: z.number(), info: z.record(z.string(), z.unknown()), keyspace: z.record(z.string(), z.unknown()), slowlog: z.record(z.string(), z.unknown()), index: z.record(z.string(), z.unknown()), engine: z.string() })
+  .meta({ id: "RedisReport" }) satisfies Documents<RedisReport>;
 
 export const playgroundResponse = z
   .object({
@@ -134,8 +156,7 @@ export const playgroundResponse = z
     replyMessageId: z.string(),
     tookMs: z.number(),
   })
-  .meta({ id: "PlaygroundTurn" });
+  .meta({ id: "PlaygroundTurn" }) satisfies Documents<PlaygroundTurn>;
 
 export type UsersQuery = z.infer<typeof usersQuery>;
 export type SearchQuery = z.infer<typeof searchQuery>;
-export type LatencyQuery = z.infer<typeof latencyQuery>;

@@ -1,5 +1,7 @@
 import { AppError } from "../errors";
 import type { HistoryMessage, MemoryHit, UserExport, UserSettings, UserSummary } from "../memory/types";
+import { eraseUser } from "../bot/erase-user";
+import { createRateLimiter } from "../bot/rate-limit";
 import { adminDeps } from "./deps";
 import type { UsersQuery } from "./schemas";
 
@@ -61,8 +63,8 @@ export async function clearUser(userId: number): Promise<{ ok: true }> {
 }
 
 export async function forgetUser(userId: number): Promise<{ ok: true }> {
-  const { memory } = await adminDeps();
-  await memory.forget(userId);
+  const { rt, memory } = await adminDeps();
+  await eraseUser({ memory, limiter: createRateLimiter(rt.redis, rt.config.redis.prefix) }, userId);
   return { ok: true };
 }
 

@@ -6,7 +6,7 @@ import type { EngineContext, VectorEngine, VectorEncoding } from "./engines/type
 import type { Journal } from "./journal";
 import type { MemoryKeys } from "../redis/keys";
 
-export type MemoryOp = "append" | "history" | "recall" | "embed" | "forget" | "export";
+export type MemoryOp = "append" | "history" | "recall" | "embed";
 
 export interface CreateMemoryOptions {
   redis: Redis;

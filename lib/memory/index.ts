@@ -161,19 +161,12 @@ export function createMemory(opts: CreateMemoryOptions): Memory & {
     listUsers: (o) => listUsers(ctx, o),
     clear: (userId) => clearUser(ctx, userId),
     async forget(userId) {
-      const started = performance.now();
       assertUserId(userId);
       ctx.journal.removeUser(userId);
       await replaying; // a batch in flight may hold this user's writes: let it land, then delete
       await forgetUser(ctx, userId);
-      ctx.observe("forget", started);
     },
-    async exportUser(userId, o) {
-      const started = performance.now();
-      const out = await exportUser(ctx, userId, o);
-      ctx.observe("export", started);
-      return out;
-    },
+    exportUser: (userId, o) => exportUser(ctx, userId, o),
     async importUser(data: unknown, o?: { replace?: boolean }) {
       await importUser(ctx, data, o);
     },
@@ -210,8 +203,7 @@ export function getMemory(): Promise<Memory> {
     const rt = getRuntime();
     const { engine } = await rt.probe();
     const c = rt.config;
-    const { recordLatency, METRIC_OPS } = await import("../metrics");
-    const tracked = new Set<string>(METRIC_OPS);
+    const { recordLatency } = await import("../metrics");
     const memory = createMemory({
       redis: rt.redis,
       prefix: c.redis.prefix,
@@ -226,7 +218,7 @@ export function getMemory(): Promise<Memory> {
       journal: { file: c.memory.journalFile, max: c.memory.journalMax },
       recallCacheMb: c.memory.recallCacheMb,
       budget: { budgetMb: c.memory.budgetMb, protectDays: c.memory.historyProtectDays },
-      metrics: { observe: (op, ms) => tracked.has(op) && recordLatency(op as never, ms) },
+      metrics: { observe: (op, ms) => recordLatency(op, ms) },
     });
     await memory.init();
     globalForMemory.__mindmateMemoryReady = memory;

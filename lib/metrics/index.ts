@@ -20,16 +20,6 @@ export function recordLatency(op: MetricOp, ms: number): void {
   record(op, ms);
 }
 
-/** Times `fn` and records its duration under `op` (also when it throws). */
-export async function timeLatency<T>(op: MetricOp, fn: () => Promise<T>): Promise<T> {
-  const started = performance.now();
-  try {
-    return await fn();
-  } finally {
-    recordLatency(op, performance.now() - started);
-  }
-}
-
 export interface LatencyPoint {
   /** Start of the step, ms since epoch. */
   t: number;

@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { logger } from "../../log";
 import { requirePrivate, type BotContext } from "../context";
+import { eraseUser } from "../erase-user";
 
 const log = logger("bot");
 
@@ -32,8 +33,7 @@ forgetFeature.callbackQuery(/^forget:(yes|no):(\d+)$/, async (ctx) => {
     await ctx.editMessageText("Cancelled — nothing was deleted.");
     return;
   }
-  await ctx.deps.memory.forget(userId);
-  await ctx.deps.limiter.reset(userId);
+  await eraseUser(ctx.deps, userId);
   log.info("user data deleted on request", { userId });
   await ctx.answerCallbackQuery({ text: "Deleted" });
   await ctx.editMessageText("Done — I deleted everything I had about you. If you write again, I start from scratch.");

@@ -1,4 +1,5 @@
 import type { MemoryContext } from "../context";
+import { prefixPattern, scanKeys } from "../../redis/scan";
 import { idTime } from "../ids";
 
 /**
@@ -68,16 +69,13 @@ async function oldestBeyond(ctx: MemoryContext, keep: number, batch: number, min
 }
 
 async function oldGuards(ctx: MemoryContext, now: number, max: number): Promise<number> {
-  const pattern = ctx.keys.applied("").replace(/[*?[\]\\]/g, "\\$&") + "*";
   const at = ctx.keys.applied("").length;
-  let cursor = "0";
   let removed = 0;
-  do {
-    const [next, keys] = await ctx.redis.scan(cursor, "MATCH", pattern, "COUNT", 2000);
-    cursor = next;
+  for await (const keys of scanKeys(ctx.redis, prefixPattern(ctx.keys.applied("")), 2000)) {
     const old = keys.filter((k) => now - idTime(k.slice(at)) > GUARD_MIN_AGE_MS);
     if (old.length) removed += await ctx.redis.unlink(...old);
-  } while (cursor !== "0" && removed < max);
+    if (removed >= max) break;
+  }
   return removed;
 }
 

@@ -101,18 +101,6 @@ export function decodeVector(buf: Buffer, offset: number, dims: number, enc: Vec
   return out;
 }
 
-/** Cosine of a unit query with a stored vector (stored vectors need not be unit after quantization). */
-export function cosineToUnit(query: Float32Array, v: Float32Array): number {
-  let d = 0;
-  let n = 0;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i]!;
-    d += query[i]! * x;
-    n += x * x;
-  }
-  return n > 0 ? d / Math.sqrt(n) : 0;
-}
-
 // ---- packed records --------------------------------------------------------------------------
 export function packRecord(rec: MemoryRecord, vector: Float32Array | undefined, enc: VectorEncoding): Buffer {
   const vec = vector ? encodeVector(vector, enc) : undefined;

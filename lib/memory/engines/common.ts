@@ -1,16 +1,13 @@
-import type { Redis } from "ioredis";
+import { l2normalize } from "../../embeddings/types";
+import { deleteMatching, prefixPattern } from "../../redis/scan";
 import { readHeader } from "./codec";
 import type { EngineContext, EngineHit, EngineQuery, MemoryRecord } from "./types";
 
 /** Shared bits of the engines: a copy of the query as a unit vector, top-k, key scans. */
 
+/** A unit-length copy (the caller's vector is left alone); the one normaliser is l2normalize. */
 export function unit(v: Float32Array): Float32Array {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
-  const n = Math.sqrt(s) || 1;
-  const out = new Float32Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = v[i]! / n;
-  return out;
+  return l2normalize(Float32Array.from(v));
 }
 
 /** Best `k` of scored items, score descending, id ascending on ties (a stable, testable order). */
@@ -34,23 +31,12 @@ export function newestFirst(a: Pick<MemoryRecord, "ts" | "id">, b: Pick<MemoryRe
   return b.ts - a.ts || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
-const GLOB = /[*?[\]\\]/g;
-
 /** Every key under the memory namespace (SCAN, never KEYS), deleted in batches. Returns the count. */
 export async function deleteNamespace(ctx: EngineContext): Promise<number> {
-  return deleteMatching(ctx.redis, ctx.keys.memoryNamespace().replace(GLOB, "\\$&") + "*");
+  return deleteMatching(ctx.redis, prefixPattern(ctx.keys.memoryNamespace()));
 }
 
-export async function deleteMatching(redis: Redis, pattern: string): Promise<number> {
-  let cursor = "0";
-  let n = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-    cursor = next;
-    if (keys.length) n += await redis.unlink(...keys);
-  } while (cursor !== "0");
-  return n;
-}
+export { deleteMatching };
 
 /** The SET of user ids that have memories (scan / vector-set global search and counts). */
 export function usersKey(ctx: EngineContext): string {
@@ -61,9 +47,8 @@ export async function memoryUsers(ctx: EngineContext): Promise<number[]> {
   return (await ctx.redis.smembers(usersKey(ctx))).map(Number).filter(Number.isSafeInteger);
 }
 
-export function assertUserId(userId: number): void {
-  if (!Number.isSafeInteger(userId)) throw new TypeError(`user id must be a safe integer, got ${userId}`);
-}
+/** The one user-id rule (lib/memory/ids.ts), re-exported for the engines. */
+export { assertUserId } from "../ids";
 
 /** HGETALL (as buffers) of one per-user key for each user, in one pipelined round trip. */
 export async function hgetallPerUser(ctx: EngineContext, users: number[], keyOf: (userId: number) => string): Promise<[number, Record<string, Buffer>][]> {

@@ -47,7 +47,7 @@ export async function seed(opts: { redisUrl: string; prefix: string; modelDir: s
     bindMetricsSink({ redis, prefix: opts.prefix });
     const memory = createMemory({
       ...options(redis, opts.prefix, engine, opts.modelDir),
-      metrics: { observe: (op, ms) => (op === "forget" || op === "export" ? undefined : recordLatency(op, ms)) },
+      metrics: { observe: (op, ms) => recordLatency(op, ms) },
     });
     await memory.init();
     let messages = 0;
