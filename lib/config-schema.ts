@@ -9,6 +9,9 @@ import { z } from "zod";
 /** Shortest ADMIN_PASSWORD accepted (the generated one is 24 characters). */
 export const ADMIN_PASSWORD_MIN_LENGTH = 12;
 
+/** Shortest METRICS_TOKEN accepted. */
+export const METRICS_TOKEN_MIN_LENGTH = 16;
+
 export type RawEnv = Record<string, string | undefined>;
 
 const empty = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -148,6 +151,10 @@ export const envSchema = z.object({
   TRUSTED_PROXIES: int(1, 0, 10).describe("Proxy hops in front of the app whose X-Forwarded-For entries are trusted (1 = Render/Vercel); the login throttle keys on the entry that many from the right."),
   SESSION_SECRET: optionalString().describe("Key that signs dashboard sessions; random per process if unset."),
   SESSION_HOURS: int(12, 1, 720).describe("How long a dashboard login lasts."),
+
+  METRICS_TOKEN: z
+    .preprocess(empty, z.string().min(METRICS_TOKEN_MIN_LENGTH, { error: `must be at least ${METRICS_TOKEN_MIN_LENGTH} characters (anyone with it reads the app's metrics)` }).optional())
+    .describe(`Bearer token for GET /api/metrics (Prometheus exposition; at least ${METRICS_TOKEN_MIN_LENGTH} characters); unset = the endpoint answers 404.`),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -105,6 +105,8 @@ export interface Config {
   access: { allowedUserIds: number[]; adminUserIds: number[]; rateLimitPerMinute: number };
   queue: { lockSeconds: number; sweepSeconds: number; staleMinutes: number };
   admin: { password?: string; sessionSecret?: string; sessionHours: number; trustedProxies: number };
+  /** GET /api/metrics: off (404) without a token. */
+  metrics: { token?: string };
   missing: MissingSetting[];
 }
 
@@ -266,6 +268,7 @@ export function loadConfig(env: RawEnv = process.env): Config {
     },
     queue: { lockSeconds: e.CHAT_LOCK_SECONDS, sweepSeconds: e.QUEUE_SWEEP_SECONDS, staleMinutes: e.QUEUE_STALE_MINUTES },
     admin: { password: e.ADMIN_PASSWORD, sessionSecret: e.SESSION_SECRET, sessionHours: e.SESSION_HOURS, trustedProxies: e.TRUSTED_PROXIES },
+    metrics: { token: e.METRICS_TOKEN },
     missing,
   };
 }
