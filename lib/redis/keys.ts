@@ -70,7 +70,8 @@ export const KEY_REGISTRY: readonly KeyNamespace[] = [
   { pattern: "login:global", type: "STRING", owner: "auth", writer: "lib/auth/login-throttle.ts", ttl: "15-minute window", conversation: false, slot: "global", what: "login attempts from all addresses" },
   { pattern: "login:ok:<ip>", type: "STRING", owner: "auth", writer: "lib/auth/login-throttle.ts", ttl: "30 days", conversation: false, slot: "global", what: "an address that logged in lately" },
   // metrics (lib/metrics)
-  { pattern: "metrics:<op>:<minute>", type: "HASH", owner: "metrics", writer: "lib/metrics/store.ts", ttl: "48 hours", conversation: false, slot: "own", what: "latency histogram of one operation in one minute (all instances)" },
+  { pattern: "metrics:cumulative:<op>", type: "HASH", owner: "metrics", writer: "lib/metrics/prometheus.ts", ttl: "none (≈ 112 fields per op)", conversation: false, slot: "global", what: "everything recorded for one operation before the last 5 minutes (Prometheus counters never drop)" },
+  { pattern: "metrics:<op>:<minute>", type: "HASH", owner: "metrics", writer: "lib/metrics/store.ts", ttl: "48 hours", conversation: false, slot: "global", what: "latency histogram of one operation in one minute (all instances)" },
 ];
 
 const root = (pattern: string) => pattern.split(":")[0]!;
@@ -150,5 +151,6 @@ export function authKeys(prefix: string) {
 export function metricsKeys(prefix: string) {
   return {
     minute: (op: string, minute: number) => `${prefix}metrics:${op}:${minute}`,
+    cumulative: (op: string) => `${prefix}metrics:cumulative:${op}`,
   };
 }

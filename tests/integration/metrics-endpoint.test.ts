@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import type { Redis } from "ioredis";
 import { bindMetricsSink, flushMetrics, recordLatency, resetMetricsForTests } from "@/lib/metrics";
 import { bucketIndex, bucketUpper, MAX_BUCKET } from "@/lib/metrics/buckets";
-import { metricsKey } from "@/lib/redis/metrics-store";
+import { metricsKey } from "@/lib/metrics/store";
 import { deletePrefix, rawClient, testServers, uniquePrefix } from "../helpers/servers";
 
 /**
@@ -124,7 +124,7 @@ describe("GET /api/metrics", { skip }, () => {
     const old = Math.floor(Date.now() / 60000) - 30;
     await raw.hincrby(metricsKey(prefix, "recall", old), String(bucketIndex(800)), 4);
     // One chat with a queued update.
-    const { createChatQueue } = await import("@/lib/redis/chat-queue");
+    const { createChatQueue } = await import("@/lib/bot/chat-queue");
     assert.equal(await createChatQueue(raw, prefix, { lockMs: 30_000 }).enqueue("4242", 1, JSON.stringify({ update_id: 1 })), true);
 
     const res = await scrape(GET, `Bearer ${TOKEN}`);

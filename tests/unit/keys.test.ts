@@ -25,7 +25,7 @@ describe("key registry (lib/redis/keys.ts)", () => {
       m.reindex("state"), m.reindex("queue"), m.budget("state"), m.budget("trimmed"), m.budget("samples"),
       m.memoryGlobal("meta"), m.memoryGlobal("users"), ...(["s", "vs", "c", "l"] as const).map((k) => m.memoryUser(7, k)), `${m.memoryUser(7, "d")}:m1abc-2`,
       b.update(99), b.queue("-1007"), b.queueLock("-1007"), b.queueWork(), b.turn("-1007", 99), b.replied("-1007", 99), b.rateLimit(7), b.botInfo("123"), b.pollLock("123"),
-      a.loginFail("10.0.0.1"), a.loginGlobal(), a.loginKnown("10.0.0.1"), metricsKeys(P).minute("recall", 29_000_000),
+      a.loginFail("10.0.0.1"), a.loginGlobal(), a.loginKnown("10.0.0.1"), metricsKeys(P).minute("recall", 29_000_000), metricsKeys(P).cumulative("recall"),
     ];
     for (const key of built) assert.equal(matching(key).length, 1, `${key} matches ${matching(key).map((k) => k.pattern).join(", ") || "nothing"}`);
     for (const entry of KEY_REGISTRY) assert.ok(built.some((key) => asRegex(entry.pattern).test(key.slice(P.length))), `${entry.pattern} has a builder`);
