@@ -1,6 +1,6 @@
 import { ConfigError, getConfig } from "@/lib/config";
 import { buildHealth } from "@/lib/health";
-import { getRuntime } from "@/lib/runtime";
+import { getRuntime } from "@/lib/app";
 import { setupChecks } from "@/lib/setup-status";
 import { SetupChecklist } from "@/components/setup/setup-checklist";
 import { ConfigErrorPanel } from "@/components/setup/config-error-panel";

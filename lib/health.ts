@@ -3,7 +3,7 @@ import type { EmbedderStatus } from "./embeddings";
 import type { RedisCapabilities } from "./redis/probe";
 import type { VectorEngineName } from "./memory/engines/choose";
 import { connectionProblem, redactUrl } from "./redis/client";
-import { memoryBudgetSnapshot, memoryJournalState } from "./memory";
+import { memoryBudgetSnapshot, memoryJournalState } from "./app";
 import { budgetHealth, type BudgetHealth } from "./memory/budget/health";
 import { createChatQueue, type QueueBacklog } from "./bot/chat-queue";
 

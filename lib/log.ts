@@ -1,5 +1,6 @@
 import { pino, type Logger } from "pino";
 import { getConfig } from "./config";
+import { processSingleton } from "./app/state";
 
 /**
  * The app's logger, on pino. One JSON object per line in production (NODE_ENV=production):
@@ -89,11 +90,9 @@ function createRoot(): Logger {
   );
 }
 
-// On globalThis: Next.js bundles each route separately; one logger (and one test hook) per process.
-const g = globalThis as unknown as { __mindmateLog?: LogState };
+// One logger (and one test hook) per process, though Next.js bundles each route separately.
 function state(): LogState {
-  g.__mindmateLog ??= { root: createRoot(), output: stdio };
-  return g.__mindmateLog;
+  return processSingleton<LogState>("log", () => ({ root: createRoot(), output: stdio }));
 }
 
 function write(level: Level, scope: string, message: string, context?: Context) {

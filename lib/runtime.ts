@@ -1,5 +1,5 @@
 import type { Redis } from "./redis/client";
-import { getConfig, type Config } from "./config";
+import type { Config } from "./config";
 import { createEmbedder, type EmbeddingProvider } from "./embeddings";
 import { AppError } from "./errors";
 import { logger } from "./log";
@@ -15,9 +15,8 @@ export interface ProbeResult {
 }
 
 /**
- * Process-wide singletons: one Redis connection, one embedding model, one probe result.
- * Created lazily so importing a module never connects anything (Next.js imports route
- * modules at build time).
+ * The connection, the embedding model and the probe result of one app (lib/app creates one per
+ * process). The probe runs on first use, so creating a runtime connects nothing but the client.
  */
 export interface Runtime {
   config: Config;
@@ -27,13 +26,16 @@ export interface Runtime {
   probe(): Promise<ProbeResult>;
 }
 
-export function createRuntime(config: Config): Runtime {
-  const redis = createRedisClient({
-    url: config.redis.url,
-    connectTimeoutMs: config.redis.connectTimeoutMs,
-    commandTimeoutMs: config.redis.commandTimeoutMs,
-  });
-  const embedder = createEmbedder(config.embedding);
+/** The connection and the model for `config`; tests may bring their own of either. */
+export function createRuntime(config: Config, parts: { redis?: Redis; embedder?: EmbeddingProvider } = {}): Runtime {
+  const redis =
+    parts.redis ??
+    createRedisClient({
+      url: config.redis.url,
+      connectTimeoutMs: config.redis.connectTimeoutMs,
+      commandTimeoutMs: config.redis.commandTimeoutMs,
+    });
+  const embedder = parts.embedder ?? createEmbedder(config.embedding);
   let probing: Promise<ProbeResult> | undefined;
 
   async function doProbe(): Promise<ProbeResult> {
@@ -62,10 +64,3 @@ export function createRuntime(config: Config): Runtime {
   };
 }
 
-const globalForRuntime = globalThis as unknown as { __mindmateRuntime?: Runtime };
-
-/** The app's runtime (kept on globalThis so dev hot reloads do not open new connections). */
-export function getRuntime(): Runtime {
-  globalForRuntime.__mindmateRuntime ??= createRuntime(getConfig());
-  return globalForRuntime.__mindmateRuntime;
-}

@@ -8,7 +8,7 @@
 import { loadEnvConfig } from "@next/env";
 import { runPoller } from "../lib/bot/run-poller";
 import { ConfigError, getConfig } from "../lib/config";
-import { getRuntime } from "../lib/runtime";
+import { getApp } from "../lib/app";
 
 async function main(): Promise<void> {
   loadEnvConfig(process.cwd());
@@ -20,15 +20,15 @@ async function main(): Promise<void> {
   if (config.telegram.mode === "webhook") console.warn("BOT_MODE=webhook in the config: polling removes the webhook. Run `npm run webhook:set` afterwards to restore it.");
   for (const m of config.missing) console.warn(`${m.variable} is not set. ${m.effect}`);
 
-  const rt = getRuntime();
-  rt.embedder.warmUp().catch((e: Error) => console.error(e.message));
-  const poller = await runPoller(rt, { label: "npm run bot:poll", dropPending: process.argv.includes("--drop-pending") });
+  const app = getApp();
+  app.runtime.embedder.warmUp().catch((e: Error) => console.error(e.message));
+  const poller = await runPoller(app, { label: "npm run bot:poll", dropPending: process.argv.includes("--drop-pending") });
   let stopping = false;
   const stop = async () => {
     if (stopping) return; // a second Ctrl+C while stopping must not kill it halfway
     stopping = true;
     await poller.stop();
-    rt.redis.disconnect();
+    app.redis.disconnect();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());

@@ -8,7 +8,7 @@ export function renderKeysDoc(): string {
     "# Redis keys",
     "",
     "Generated from `lib/redis/keys.ts` by `npm run keys:docs`; a test fails when they differ.",
-    "Every key starts with `REDIS_PREFIX` (default `mm:`). *Conversation* keys are what the",
+    "Every key starts with `REDIS_PREFIX` (default `mindmate:`). *Conversation* keys are what the",
     "overview's bytes per stored message counts; *slot group* is what a command or script touches",
     "together, i.e. what shares a hash slot on a cluster (`user`, `chat`, `global`, `own`).",
     "Field-level layouts: [lib/memory/README.md](../lib/memory/README.md) (memory and engines),",

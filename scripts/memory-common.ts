@@ -4,7 +4,7 @@
  */
 import { ConfigError } from "../lib/config";
 import { isAppError } from "../lib/errors";
-import { getRuntime } from "../lib/runtime";
+import { getRuntime } from "../lib/app";
 
 export function fail(command: string, e: unknown): never {
   if (e instanceof ConfigError) console.error(e.message);

@@ -8,7 +8,7 @@
  */
 import { createWriteStream } from "node:fs";
 import { parseArgs } from "node:util";
-import { getMemory } from "../lib/memory";
+import { getMemory } from "../lib/app";
 import { closeRuntime, fail, writeLine } from "./memory-common";
 
 const USAGE = "usage: npm run memory:export -- (--user ID | --all) [--vectors] [--out FILE]";

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { getMemory } from "../lib/memory";
+import { getMemory } from "../lib/app";
 import { closeRuntime, fail } from "./memory-common";
 
 const USAGE = "usage: npm run memory:import -- [--file FILE] [--replace]   (reads stdin without --file)";

@@ -8,7 +8,7 @@
 import { getConfig } from "../lib/config";
 import { createMemoryContext } from "../lib/memory";
 import { reindexAll } from "../lib/memory/ops/reindex";
-import { getRuntime } from "../lib/runtime";
+import { getRuntime } from "../lib/app";
 import { closeRuntime, fail, progressBar } from "./memory-common";
 
 async function main() {

@@ -1,6 +1,7 @@
-import { getMemory } from "../memory";
+import { getMemory } from "../app";
 import type { Memory } from "../memory/types";
-import { getRuntime, type Runtime } from "../runtime";
+import { type Runtime } from "../runtime";
+import { getRuntime } from "../app";
 
 /** The dashboard's handles: the app runtime (config, Redis, embedder) and the memory facade. */
 export async function adminDeps(): Promise<{ rt: Runtime; memory: Memory }> {

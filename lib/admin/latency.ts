@@ -1,5 +1,5 @@
 import { METRIC_OPS, readLatency, type LatencySeries, type MetricOp } from "../metrics";
-import { getRuntime } from "../runtime";
+import { getRuntime } from "../app";
 
 export type LatencyRangeName = "1h" | "24h";
 

@@ -1,4 +1,5 @@
-import { getChatDeps, runTurn, type BuiltPrompt } from "../chat/pipeline";
+import { runTurn, type BuiltPrompt } from "../chat/pipeline";
+import { getChatDeps } from "../app";
 import { getConfig } from "../config";
 import { AppError } from "../errors";
 

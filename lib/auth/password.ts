@@ -1,9 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { getConfig } from "../config";
+import { processSingleton } from "../app/state";
 
 /**
  * The dashboard password: ADMIN_PASSWORD, or a strong random one generated once per process
- * (printed at start by the startup hook). Kept on globalThis because Next.js bundles each route
+ * (printed at start by lib/app/start.ts). Kept once per process (lib/app/state.ts) because Next.js bundles each route
  * separately and they must all accept the same generated password.
  */
 
@@ -11,8 +12,7 @@ interface PasswordState {
   generated?: string;
   announced?: boolean;
 }
-const g = globalThis as unknown as { __mindmateAdminPassword?: PasswordState };
-const state = (): PasswordState => (g.__mindmateAdminPassword ??= {});
+const state = (): PasswordState => processSingleton<PasswordState>("auth:admin-password", () => ({}));
 
 export function adminPassword(): { password: string; generated: boolean } {
   const configured = getConfig().admin.password;

@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
 import { getConfig } from "../config";
+import { processSingleton } from "../app/state";
 
 /**
  * Dashboard sessions: an HS256-signed JWT in an httpOnly, SameSite=Strict cookie. Nothing is
  * stored server-side; logout clears the cookie and the token expires after SESSION_HOURS.
- * The key is SESSION_SECRET (hashed to 32 bytes) or random per process (kept on globalThis so
+ * The key is SESSION_SECRET (hashed to 32 bytes) or random per process (kept once per process, lib/app/state.ts, so
  * every bundled route verifies with the same key; restarting logs everyone out).
  */
 
@@ -13,13 +14,10 @@ export const SESSION_COOKIE = "mm_session";
 const ISSUER = "mindmate";
 const AUDIENCE = "mindmate-admin";
 
-const g = globalThis as unknown as { __mindmateSessionKey?: Uint8Array };
-
 function sessionKey(): Uint8Array {
   const secret = getConfig().admin.sessionSecret;
   if (secret) return new Uint8Array(createHash("sha256").update(secret, "utf8").digest());
-  g.__mindmateSessionKey ??= new Uint8Array(randomBytes(32));
-  return g.__mindmateSessionKey;
+  return processSingleton("auth:session-key", () => new Uint8Array(randomBytes(32)));
 }
 
 export function sessionMaxAgeSeconds(): number {

@@ -2,6 +2,7 @@ import type { Redis } from "../redis/client";
 import { AppError } from "../errors";
 import { logger } from "../log";
 import { countLoginAttempt, noteLoginSuccessInRedis, type AttemptLimits, type AttemptVerdict } from "./login-throttle";
+import { dropProcessSingleton, processSingleton } from "../app/state";
 
 const log = logger("auth");
 
@@ -39,8 +40,7 @@ interface Fallback {
   global?: Window;
   known: Map<string, number>;
 }
-const g = globalThis as unknown as { __mindmateLoginFallback?: Fallback };
-const fallback = (): Fallback => (g.__mindmateLoginFallback ??= { perAddress: new Map(), known: new Map() });
+const fallback = (): Fallback => processSingleton<Fallback>("auth:login-fallback", () => ({ perAddress: new Map(), known: new Map() }));
 
 function countInMemory(ip: string, now = Date.now()): AttemptVerdict {
   const f = fallback();
@@ -92,5 +92,5 @@ export async function noteLoginSuccess(store: ThrottleStore, ip: string): Promis
 
 /** Tests only: forget the in-memory fallback counts. */
 export function resetLoginFallbackForTests(): void {
-  g.__mindmateLoginFallback = undefined;
+  dropProcessSingleton("auth:login-fallback");
 }

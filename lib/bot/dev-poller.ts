@@ -1,8 +1,8 @@
 import { AppError } from "../errors";
 import { logger } from "../log";
-import type { Runtime } from "../runtime";
 import { backoffMs } from "./best-effort";
-import { runPoller, type RunningPoller } from "./run-poller";
+import { runPoller, type PollerApp, type RunningPoller } from "./run-poller";
+import { peekProcessSingleton, processSingleton } from "../app/state";
 
 const log = logger("bot");
 
@@ -14,24 +14,23 @@ export type DevPollerState =
   | { state: "standby"; heldBy: string }
   | { state: "failed"; error: string };
 
-const g = globalThis as unknown as { __mindmateDevPoller?: { status: DevPollerState; running?: RunningPoller } };
+type DevPoller = { status: DevPollerState; running?: RunningPoller };
 
 export function devPollerStatus(): DevPollerState {
-  return g.__mindmateDevPoller?.status ?? { state: "off" };
+  return peekProcessSingleton<DevPoller>("bot:dev-poller")?.status ?? { state: "off" };
 }
 
 const STANDBY_RETRY_MS = 10_000;
 
 /**
  * `npm run dev` with TELEGRAM_BOT_TOKEN and no webhook configured: long polling inside the dev
- * server, so a newcomer can chat right away. One per process (kept on globalThis across hot
+ * server, so a newcomer can chat right away. One per process (lib/app/state.ts, across hot
  * reloads) and one per bot across processes (the Redis poll lock): a second dev server waits in
  * standby and takes over when the first stops.
  */
-export function startDevPoller(rt: Runtime): void {
-  if (g.__mindmateDevPoller) return;
-  const me: { status: DevPollerState; running?: RunningPoller } = { status: { state: "starting" } };
-  g.__mindmateDevPoller = me;
+export function startDevPoller(app: PollerApp): void {
+  if (peekProcessSingleton("bot:dev-poller")) return;
+  const me = processSingleton<DevPoller>("bot:dev-poller", () => ({ status: { state: "starting" } }));
   // No signal handlers here: they would keep Next.js' server from exiting on Ctrl+C. A lock
   // left by a dead dev server on this machine is taken over at once (poll-lock.ts), one on
   // another machine expires after its TTL.
@@ -39,8 +38,8 @@ export function startDevPoller(rt: Runtime): void {
 
   const attempt = async (): Promise<void> => {
     try {
-      me.running = await runPoller(rt, { label: "npm run dev" });
-      const username = (await import("./index").then((m) => m.getAppBot())).botInfo.username;
+      me.running = await runPoller(app, { label: "npm run dev" });
+      const username = (await app.bot()).botInfo.username;
       me.status = { state: "polling", username };
       failures = 0;
       await me.running.done;

@@ -1,10 +1,8 @@
 import type { Config } from "../config";
 import { logger } from "../log";
 import type { HistoryMessage, Memory, MemoryHit, MessageMedia, ProfileFact, UserSettings } from "../memory/types";
-import { getMemory } from "../memory";
 import { retryWhileUnavailable } from "../memory/redis-errors";
-import { getRuntime } from "../runtime";
-import { createOpenAiLlm, type LlmClient } from "./llm";
+import type { LlmClient } from "./llm";
 import { previousMessageContext } from "./neighbour";
 import { profileBlock, styleInstruction } from "./profile/block";
 import { buildPrompt, selectWindow, type BuiltPrompt } from "./prompt";
@@ -167,11 +165,3 @@ export async function runTurn(deps: ChatDeps, input: TurnInput): Promise<TurnRes
   return { reply: res.text, prompt, model: res.model, usage, userMessage, replyMessage };
 }
 
-/** The app's deps (one Redis connection, one embedder) for the bot and the playground. */
-export async function getChatDeps(): Promise<ChatDeps> {
-  const rt = getRuntime();
-  const memory = await getMemory();
-  const g = globalThis as unknown as { __mindmateLlm?: LlmClient };
-  g.__mindmateLlm ??= createOpenAiLlm(rt.config.llm);
-  return { memory, llm: g.__mindmateLlm, config: rt.config };
-}

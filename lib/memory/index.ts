@@ -1,6 +1,4 @@
-import { AppError } from "../errors";
 import { logger } from "../log";
-import { getRuntime } from "../runtime";
 import type { CreateMemoryOptions, MemoryContext } from "./context";
 import { createBudget, estimatedWriteBytes, type BudgetSnapshot } from "./budget";
 import { createEngine, type EngineContext } from "./engines";
@@ -15,7 +13,7 @@ import { forgetUser } from "./ops/forget";
 import { importUser } from "./ops/import";
 import { addProfileFacts, countProfileTurn, deleteProfileFacts, editProfileFact, getProfile } from "./profile";
 import { recall } from "./recall";
-import { redisError, withRedis } from "./redis-errors";
+import { withRedis } from "./redis-errors";
 import { replayJournal } from "./replay";
 import { getSettings, updateSettings } from "./settings";
 import { appendMessage, listMemories, stats } from "./store";
@@ -190,53 +188,4 @@ export function createMemory(opts: CreateMemoryOptions): Memory & {
     },
   } satisfies Memory & Record<string, unknown>;
   return memory;
-}
-
-const globalForMemory = globalThis as unknown as { __mindmateMemory?: Promise<Memory>; __mindmateMemoryReady?: Memory };
-
-/**
- * The app's memory facade: engine from the runtime's probe, config and embedder from the
- * runtime; initialised once (a failed start is retried on the next call).
- */
-export function getMemory(): Promise<Memory> {
-  globalForMemory.__mindmateMemory ??= (async () => {
-    const rt = getRuntime();
-    const { engine } = await rt.probe();
-    const c = rt.config;
-    const { recordLatency } = await import("../metrics");
-    const memory = createMemory({
-      redis: rt.redis,
-      prefix: c.redis.prefix,
-      engine,
-      embedder: rt.embedder,
-      historyMax: c.memory.historyMax,
-      ttlDays: c.memory.ttlDays,
-      longTermTtlDays: c.memory.longTermTtlDays,
-      maxMessageChars: c.memory.maxMessageChars,
-      encoding: c.vector.encoding,
-      algorithm: c.vector.algorithm,
-      journal: { file: c.memory.journalFile, max: c.memory.journalMax },
-      recallCacheMb: c.memory.recallCacheMb,
-      budget: { budgetMb: c.memory.budgetMb, protectDays: c.memory.historyProtectDays },
-      metrics: { observe: (op, ms) => recordLatency(op, ms) },
-    });
-    await memory.init();
-    globalForMemory.__mindmateMemoryReady = memory;
-    return memory;
-  })().catch((e: unknown) => {
-    globalForMemory.__mindmateMemory = undefined;
-    // Redis dropping during start-up is "unavailable" (503, retried), not an internal bug.
-    throw e instanceof AppError ? e : redisError(e, "start the memory layer");
-  });
-  return globalForMemory.__mindmateMemory;
-}
-
-/** The app facade's last budget check (health page); never creates the facade. */
-export function memoryBudgetSnapshot(): BudgetSnapshot | undefined {
-  return (globalForMemory.__mindmateMemoryReady as { budgetSnapshot?: () => BudgetSnapshot | undefined } | undefined)?.budgetSnapshot?.();
-}
-
-/** Journal state of the app's facade if it was created (health page); never creates it. */
-export function memoryJournalState(): JournalState | undefined {
-  return globalForMemory.__mindmateMemoryReady?.journalState();
 }

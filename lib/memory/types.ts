@@ -1,8 +1,8 @@
 import type { BudgetReport } from "./budget";
 /**
  * The memory layer's public contract. The bot, the dashboard, the CLIs and the benchmarks use
- * only this (through `createMemory()` / `getMemory()` in lib/memory/index.ts); nothing outside
- * lib/memory and lib/redis touches ioredis.
+ * only this (through `createMemory()`, or the app's facade `getApp().memory()` in lib/app);
+ * nothing outside lib/memory and lib/redis imports ioredis.
  */
 
 export type Role = "user" | "assistant" | "system";

@@ -12,7 +12,7 @@ import { bindMetricsSink, currentSink, flushMetrics, record, resetMetricsForTest
 export const METRIC_OPS = ["append", "history", "recall", "embed", "llm", "webhook"] as const;
 export type MetricOp = (typeof METRIC_OPS)[number];
 
-export { bindMetricsSink, flushMetrics, resetMetricsForTests, type MetricsSink };
+export { bindMetricsSink, currentSink, flushMetrics, resetMetricsForTests, type MetricsSink };
 
 /** Records one operation's duration. Never throws, never awaits. */
 export function recordLatency(op: MetricOp, ms: number): void {

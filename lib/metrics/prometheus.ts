@@ -2,14 +2,14 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { Gauge, Registry, type Metric } from "prom-client";
 import { ConfigError, getConfig } from "../config";
 import { AppError, errorResponse } from "../errors";
-import { memoryBudgetSnapshot, memoryJournalState } from "../memory";
+import { memoryBudgetSnapshot, memoryJournalState } from "../app";
 import { budgetHealth } from "../memory/budget/health";
 import { redisError } from "../memory/redis-errors";
 import { createChatQueue } from "../bot/chat-queue";
 import { metricsKeys } from "../redis/keys";
 import { FOLDED_FIELD, FOLD_AND_READ } from "../redis/lua/metrics";
 import { METRICS_TTL_SECONDS, metricsKey, type MetricsRedis } from "./store";
-import { getRuntime } from "../runtime";
+import { getRuntime } from "../app";
 import { MAX_BUCKET, bucketUpper, bucketValue } from "./buckets";
 import { METRIC_OPS } from ".";
 

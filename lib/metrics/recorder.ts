@@ -1,6 +1,7 @@
 import { logger } from "../log";
 import { metricsKey, writeHistograms, type MetricsRedis, type PendingCounts } from "./store";
 import { bucketIndex } from "./buckets";
+import { dropProcessSingleton, processSingleton } from "../app/state";
 
 const log = logger("metrics");
 
@@ -22,24 +23,18 @@ interface RecorderState {
   dropped: number;
 }
 
-// On globalThis: Next.js bundles instrumentation and each route separately, and they must share
-// one buffer and one sink inside a process.
-const g = globalThis as unknown as { __mindmateMetrics?: RecorderState; __mindmateRuntime?: { redis: MetricsRedis; config: { redis: { prefix: string } } } };
+// Once per process (lib/app/state.ts): instrumentation and every route share one buffer and one sink.
 function state(): RecorderState {
-  g.__mindmateMetrics ??= { pending: new Map(), warned: false, dropped: 0 };
-  return g.__mindmateMetrics;
+  return processSingleton<RecorderState>("metrics:recorder", () => ({ pending: new Map(), warned: false, dropped: 0 }));
 }
 
-/** Where flushes go. Without a bound sink the app runtime is used if one exists (never created here). */
+/** Where flushes go (lib/app binds the app's Redis when it creates the app, unless one is bound). */
 export function bindMetricsSink(sink: MetricsSink | undefined): void {
   state().sink = sink;
 }
 
 export function currentSink(): MetricsSink | undefined {
-  const s = state();
-  if (s.sink) return s.sink;
-  const rt = g.__mindmateRuntime;
-  return rt ? { redis: rt.redis, prefix: rt.config.redis.prefix } : undefined;
+  return state().sink;
 }
 
 export function record(op: string, ms: number, now = Date.now()): void {
@@ -93,5 +88,5 @@ export function flushMetrics(): Promise<void> {
 export function resetMetricsForTests(): void {
   const s = state();
   if (s.timer) clearInterval(s.timer);
-  g.__mindmateMetrics = undefined;
+  dropProcessSingleton("metrics:recorder");
 }

@@ -6,7 +6,7 @@
  *
  * Placeholders: <user> Telegram user id, <chat> chat id, <update> update_id, <id> memory or
  * message id, <ip> client address, <op> metric operation, <minute> minutes since epoch.
- * Every key starts with REDIS_PREFIX (default `mm:`), shown as P.
+ * Every key starts with REDIS_PREFIX (default `mindmate:`).
  */
 
 export type KeyOwner = "memory" | "bot" | "auth" | "metrics";

@@ -31,7 +31,7 @@ export async function startAdminEnv(o: { redisUrl: string; prefix: string; passw
 
 /** Undoes startAdminEnv: the vector index and every key under `prefix`, the app's connection, the fake. */
 export async function stopAdminEnv(env: { fake: FakeOpenAI; raw: Redis }, prefix: string): Promise<void> {
-  const { getRuntime } = await import("@/lib/runtime");
+  const { getRuntime } = await import("@/lib/app");
   const { createMemoryContext } = await import("@/lib/memory");
   const { resetMetricsForTests } = await import("@/lib/metrics");
   const { deletePrefix } = await import("./servers");

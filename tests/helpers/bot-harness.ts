@@ -1,20 +1,14 @@
 import type { Bot } from "grammy";
-import type { Update } from "grammy/types";
 import type { Redis } from "ioredis";
+import { createApp } from "@/lib/app";
 import type { BotContext } from "@/lib/bot/context";
-import { createBot } from "@/lib/bot/create-bot";
-import { createWebhookHandler } from "@/lib/bot/webhook";
-import { createOpenAiLlm } from "@/lib/chat/llm";
 import { tokenCounterFor } from "@/lib/chat/tokens";
 import { loadConfig, type Config } from "@/lib/config";
 import type { EmbeddingProvider } from "@/lib/embeddings";
 import { createMemoryContext, type CreateMemoryOptions } from "@/lib/memory";
 import type { Memory } from "@/lib/memory/types";
-import { readBotInfo, saveBotInfo } from "@/lib/bot/bot-info";
-import { createChatQueue, type ChatQueue } from "@/lib/bot/chat-queue";
+import type { ChatQueue } from "@/lib/bot/chat-queue";
 import { createRedisClient } from "@/lib/redis/client";
-import { createRateLimiter } from "@/lib/bot/rate-limit";
-import { createTurnProgress } from "@/lib/bot/turn-progress";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-api";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram-api";
 import { hashBagEmbedder, memoryOptions, testMemory } from "./memory";
@@ -24,7 +18,7 @@ export const WEBHOOK_SECRET = "test-webhook-secret-0123456789abcdef";
 
 /**
  * The bot end to end: fake Telegram + fake OpenAI servers, real Redis and memory layer, the real
- * bot, and the real webhook handler (lib/bot/webhook.ts, the code behind app/api/telegram)
+ * bot and the real webhook handler, wired by the app's own createApp (lib/app, the code behind app/api/telegram)
  * with `runAfter` collecting the after-response work so tests can wait for it.
  */
 export interface BotHarness {
@@ -91,24 +85,16 @@ export async function createBotHarness(opts: HarnessOptions): Promise<BotHarness
       ...opts.env,
       ...env,
     });
-    const limiter = createRateLimiter(redis, prefix);
-    const botInfoStore = { read: (id: string) => readBotInfo(redis, prefix, id), save: (i: Parameters<typeof saveBotInfo>[2]) => saveBotInfo(redis, prefix, i) };
-    h.bot = await createBot({ deps: { memory, llm: createOpenAiLlm(h.config.llm), config: h.config }, limiter, botInfoStore, streamThrottleMs: opts.streamThrottleMs, progress: createTurnProgress(redis, prefix) });
-    h.queue = createChatQueue(redis, prefix, { lockMs: opts.lockMs ?? 30_000 });
-    const bot = h.bot;
-    const queue = h.queue;
-    handler = createWebhookHandler({
-      secretToken: WEBHOOK_SECRET,
-      token: tg.token,
-      botInfo: async () => bot.botInfo,
-      queue: async () => queue,
-      handle: (u: Update) => bot.handleUpdate(u),
-      runAfter: (task) => {
+    // The app's own wiring (lib/app createApp), with this test's Redis connection, embedder and facade.
+    const app = createApp(h.config, { redis, embedder, memory, streamThrottleMs: opts.streamThrottleMs, lockMs: opts.lockMs ?? 30_000 });
+    h.bot = await app.bot();
+    h.queue = app.queue;
+    handler = (req) =>
+      app.webhook(req, (task) => {
         // Like Next.js after(): starts once the response has been produced.
         const p: Promise<void> = new Promise<void>((r) => setImmediate(r)).then(task).finally(() => pending.delete(p));
         pending.add(p);
-      },
-    });
+      });
   }
   await build({});
 

@@ -115,7 +115,7 @@ describe("admin API: property-based input hardening", { skip }, () => {
   before(async () => {
     ({ fake, raw, cookie } = await startAdminEnv({ redisUrl: server!.url, prefix: PREFIX, password: PASSWORD, sessionSecret: "property-secret" }));
     routes = await loadAdminRoutes();
-    const { getMemory } = await import("@/lib/memory");
+    const { getMemory } = await import("@/lib/app");
     const memory = await getMemory();
     await memory.appendMessage({ userId: ALICE, role: "user", content: "I grow tomatoes on my balcony in Lisbon.", profile: { firstName: "Alice" } });
     await memory.appendMessage({ userId: ALICE, role: "assistant", content: "Lovely, which variety?" });

@@ -73,7 +73,7 @@ describe("admin API route handlers", { skip }, () => {
       playground: await import("@/app/api/admin/playground/route"),
       openapi: await import("@/app/api/openapi.json/route"),
     } as unknown as Record<string, Record<string, Handler>>;
-    const { getMemory } = await import("@/lib/memory");
+    const { getMemory } = await import("@/lib/app");
     const memory = await getMemory();
     await memory.appendMessage({ userId: ALICE, role: "user", content: "Hi, I just moved to Berlin.", profile: { firstName: "Alice", username: "alice_w" } });
     await memory.appendMessage({ userId: ALICE, role: "assistant", content: "Welcome to Berlin!", usage: { promptTokens: 50, completionTokens: 5 } });

@@ -44,7 +44,7 @@ describe("admin API with Redis down", () => {
   });
 
   after(async () => {
-    const { getRuntime } = await import("@/lib/runtime");
+    const { getRuntime } = await import("@/lib/app");
     getRuntime().redis.disconnect();
   });
 

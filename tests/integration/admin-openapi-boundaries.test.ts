@@ -101,7 +101,7 @@ describe("admin API: documented boundaries from /api/openapi.json are the accept
   before(async () => {
     ({ fake, raw, cookie } = await startAdminEnv({ redisUrl: server!.url, prefix: PREFIX, password: PASSWORD, sessionSecret: "oas-secret" }));
     routes = await loadAdminRoutes();
-    const { getMemory } = await import("@/lib/memory");
+    const { getMemory } = await import("@/lib/app");
     await (await getMemory()).appendMessage({ userId: ALICE, role: "user", content: "I keep bees on the roof of my building." });
     const res = await callRoute(routes.find((r) => r.name === "openapi")!.module.GET!, { method: "GET", path: "/api/openapi.json", cookie });
     assert.equal(res.status, 200);

@@ -54,7 +54,7 @@ describe("admin profile and media routes", { skip }, () => {
     cookie = `mm_session=${await createSessionToken()}`;
     profile = (await import("@/app/api/admin/users/[userId]/profile/route")) as unknown as Record<string, Handler>;
     media = (await import("@/app/api/admin/media/[fileId]/route")) as unknown as Record<string, Handler>;
-    const { getMemory } = await import("@/lib/memory");
+    const { getMemory } = await import("@/lib/app");
     const memory = await getMemory();
     const added = await memory.addProfileFacts(USER, [
       { category: "name", text: "Ada", sources: ["lx1-a"] },
@@ -66,7 +66,7 @@ describe("admin profile and media routes", { skip }, () => {
     await deletePrefix(raw, PREFIX);
     raw.disconnect();
     await tg.close();
-    const { getRuntime } = await import("@/lib/runtime");
+    const { getRuntime } = await import("@/lib/app");
     getRuntime().redis.disconnect();
   });
 
@@ -87,7 +87,7 @@ describe("admin profile and media routes", { skip }, () => {
     assert.equal((await call(profile.PATCH!, "/x", { method: "PATCH", params, body: { factId: "zzz-999", text: "Likes oolong" } })).status, 404);
     const res = await call(profile.PATCH!, "/x", { method: "PATCH", params, body: { factId: factIds[1], text: "Likes oolong tea" } });
     assert.equal(res.status, 200);
-    const { getMemory } = await import("@/lib/memory");
+    const { getMemory } = await import("@/lib/app");
     const facts = (await (await getMemory()).getProfile(USER)).facts;
     assert.ok(facts.find((f) => f.id === factIds[1])!.supersededAt);
     const edited = facts.find((f) => f.text === "Likes oolong tea")!;
@@ -102,7 +102,7 @@ describe("admin profile and media routes", { skip }, () => {
     assert.deepEqual(await one.json(), { deleted: 1 });
     const all = await call(profile.DELETE!, "/api/x?factId=all", { method: "DELETE", params });
     assert.deepEqual(await all.json(), { deleted: 1 });
-    const { getMemory } = await import("@/lib/memory");
+    const { getMemory } = await import("@/lib/app");
     assert.equal((await (await getMemory()).getProfile(USER)).facts.filter((f) => !f.supersededAt).length, 0);
   });
 

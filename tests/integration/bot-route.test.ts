@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { handleTelegramWebhook } from "@/lib/bot";
+import { handleTelegramWebhook, resetAppForTests } from "@/lib/app";
 import { createBot } from "@/lib/bot/create-bot";
 import { startPolling } from "@/lib/bot/polling";
-import { getChatDeps } from "@/lib/chat/pipeline";
+import { getChatDeps } from "@/lib/app";
 import { resetConfigForTests } from "@/lib/config";
 import { botInfoKey } from "@/lib/bot/bot-info";
 import { createRateLimiter } from "@/lib/bot/rate-limit";
-import { getRuntime } from "@/lib/runtime";
+import { getRuntime } from "@/lib/app";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-api";
 import { BOT_USER, startFakeTelegram, type FakeTelegram } from "../fakes/telegram-api";
 import { deletePrefix, keysWithPrefix, rawClient, testServers, uniquePrefix } from "../helpers/servers";
@@ -46,11 +46,7 @@ describe("telegram route wiring, polling and scripts", { skip: noServer }, () =>
       }),
       runAfter,
     );
-  const coldStart = () => {
-    const g = globalThis as Record<string, unknown>;
-    delete g.__mindmateBot;
-    delete g.__mindmateWebhook;
-  };
+  const coldStart = () => resetAppForTests(); // a new process: new connection, new bot, bot info from the Redis cache
 
   before(async () => {
     [tg, ai] = await Promise.all([startFakeTelegram(), startFakeOpenAI()]);

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { resetConfigForTests } from "@/lib/config";
 import { buildHealth } from "@/lib/health";
-import { getMemory, memoryJournalState } from "@/lib/memory";
-import { getRuntime } from "@/lib/runtime";
+import { getMemory, memoryJournalState } from "@/lib/app";
+import { getRuntime } from "@/lib/app";
 import { modelSkipReason } from "../helpers/embedder";
 import { deletePrefix, rawClient, serverByName, uniquePrefix } from "../helpers/servers";
 

@@ -87,7 +87,7 @@ describe("GET /api/metrics", { skip }, () => {
     resetMetricsForTests();
     await deletePrefix(raw, prefix);
     raw.disconnect();
-    const { getRuntime } = await import("@/lib/runtime");
+    const { getRuntime } = await import("@/lib/app");
     getRuntime().redis.disconnect();
   });
 
@@ -208,19 +208,22 @@ describe("GET /api/metrics", { skip }, () => {
   });
 
   it("answers the documented 503 when Redis is unreachable", async () => {
-    const { createRuntime } = await import("@/lib/runtime");
-    const { loadConfig } = await import("@/lib/config");
-    const g = globalThis as unknown as { __mindmateRuntime?: unknown };
-    const saved = g.__mindmateRuntime;
-    const down = createRuntime(loadConfig({ ...process.env, REDIS_URL: `redis://127.0.0.1:${await closedPort()}`, REDIS_CONNECT_TIMEOUT_MS: "300", REDIS_COMMAND_TIMEOUT_MS: "300" }));
-    g.__mindmateRuntime = down;
+    const { resetAppForTests } = await import("@/lib/app");
+    const saved = { url: process.env.REDIS_URL, connect: process.env.REDIS_CONNECT_TIMEOUT_MS, command: process.env.REDIS_COMMAND_TIMEOUT_MS };
+    const restore = (name: string, v: string | undefined) => (v === undefined ? delete process.env[name] : (process.env[name] = v));
+    Object.assign(process.env, { REDIS_URL: `redis://127.0.0.1:${await closedPort()}`, REDIS_CONNECT_TIMEOUT_MS: "300", REDIS_COMMAND_TIMEOUT_MS: "300" });
+    resetConfig();
+    resetAppForTests(); // the next request builds the app from this env: Redis on a closed port
     try {
       const res = await scrape(GET, `Bearer ${TOKEN}`);
       assert.equal(res.status, 503, await res.clone().text());
       assert.equal(((await res.json()) as { error: { code: string } }).error.code, "unavailable:redis");
     } finally {
-      g.__mindmateRuntime = saved;
-      down.redis.disconnect();
+      restore("REDIS_URL", saved.url);
+      restore("REDIS_CONNECT_TIMEOUT_MS", saved.connect);
+      restore("REDIS_COMMAND_TIMEOUT_MS", saved.command);
+      resetConfig();
+      resetAppForTests();
     }
   });
 });

@@ -5,6 +5,7 @@ import { buildHealth } from "@/lib/health";
 import { createRedisClient } from "@/lib/redis/client";
 import { probeRedis } from "@/lib/redis/probe";
 import { chooseEngine } from "@/lib/memory/engines/choose";
+import { resetAppForTests } from "@/lib/app";
 import { createRuntime, type Runtime } from "@/lib/runtime";
 import { isAppError } from "@/lib/errors";
 import { testServers } from "../helpers/servers";
@@ -13,16 +14,13 @@ const { available, missing } = testServers();
 
 /** Drops the process-wide config and runtime so the route sees the env the test sets. */
 function freshRuntime() {
-  const g = globalThis as { __mindmateRuntime?: Runtime };
-  g.__mindmateRuntime?.redis.disconnect();
-  g.__mindmateRuntime = undefined;
+  resetAppForTests();
   resetConfigForTests();
-  return g;
 }
 const runtimes: Runtime[] = [];
 after(() => {
   runtimes.forEach((r) => r.redis.disconnect());
-  (globalThis as { __mindmateRuntime?: Runtime }).__mindmateRuntime?.redis.disconnect();
+  resetAppForTests();
 });
 
 describe("capability probe on the four real servers", () => {
@@ -104,13 +102,13 @@ describe("Redis unreachable", () => {
   });
 
   it("the health route answers 200 against a real server", { skip: available.length === 0 && "no test server" }, async () => {
-    const g = freshRuntime();
+    freshRuntime();
     process.env.REDIS_URL = available[0]!.url;
     const { GET } = await import("@/app/api/health/route");
     const res = await GET();
     assert.equal(res.status, 200);
     const body = (await res.json()) as { engine: string };
     assert.equal(body.engine, available[0]!.engine);
-    g.__mindmateRuntime?.redis.disconnect();
+    resetAppForTests();
   });
 });

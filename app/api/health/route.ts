@@ -1,6 +1,6 @@
 import { ConfigError } from "@/lib/config";
 import { buildHealth } from "@/lib/health";
-import { getRuntime } from "@/lib/runtime";
+import { getRuntime } from "@/lib/app";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
 import { after } from "next/server";
-import { handleTelegramWebhook } from "@/lib/bot";
+import { handleTelegramWebhook } from "@/lib/app";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

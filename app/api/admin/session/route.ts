@@ -3,7 +3,7 @@ import { clientIp } from "@/lib/auth/origin";
 import { clearedSessionCookie, serializeCookie, sessionCookie } from "@/lib/auth/session";
 import { adminRoute } from "@/lib/admin/route";
 import { loginBody } from "@/lib/admin/schemas";
-import { getRuntime } from "@/lib/runtime";
+import { getRuntime } from "@/lib/app";
 
 export const runtime = "nodejs";
 
