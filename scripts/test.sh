@@ -4,23 +4,61 @@
 # and the Playwright suite against a production build, then prints one summary line:
 #   N passed, N failed, N skipped
 # Options: --unit (no servers, no browser), --no-e2e, --only PATTERN (node:test files).
+# PATTERN is a path (tests/integration/probe.test.ts, also relative to the caller's directory)
+# or an extended regex on the paths under tests/unit and tests/integration; further arguments
+# that are not options are more patterns (npm run test:one -- a.test.ts 'bot-(webhook|commands)').
 set -uo pipefail
+CALLER_DIR="${INIT_CWD:-$PWD}" # npm run cds to the package; INIT_CWD is where it was typed
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 export MINDMATE_CACHE="${MINDMATE_CACHE:-$HOME/.cache/mindmate}"
 RESULTS="$ROOT/test-results"
 mkdir -p "$RESULTS"
 
-UNIT_ONLY=0; E2E=1; ONLY=""
+UNIT_ONLY=0; E2E=1; ONLY=""; patterns=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --unit) UNIT_ONLY=1; E2E=0 ;;
     --no-e2e) E2E=0 ;;
-    --only) ONLY="$2"; E2E=0; shift ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
+    --only) [ $# -ge 2 ] && [ -n "$2" ] || { echo "--only needs a test file or a regex" >&2; exit 2; }; patterns+=("$2"); shift ;;
+    -*) echo "unknown option $1" >&2; exit 2 ;;
+    *) patterns+=("$1") ;;
   esac
   shift
 done
+[ ${#patterns[@]} -gt 0 ] && { ONLY=1; E2E=0; }
+
+# The node:test files to run, chosen before anything is started. A pattern that names an
+# existing file selects exactly that file; any other pattern is a regex on the paths.
+all_files=$(ls tests/unit/*.test.ts tests/integration/*.test.ts 2>/dev/null)
+if [ -n "$ONLY" ]; then
+  files=""
+  for p in "${patterns[@]}"; do
+    f=""
+    for cand in "$p" "$CALLER_DIR/$p" "$ROOT/$p"; do
+      case "$cand" in /*) ;; *) continue ;; esac # relative names only through CALLER_DIR or ROOT
+      [ -f "$cand" ] && { f="$(cd "$(dirname "$cand")" && pwd -P)/$(basename "$cand")"; f="${f#"$(pwd -P)/"}"; break; }
+    done
+    if [ -n "$f" ]; then
+      if ! grep -qxF "$f" <<<"$all_files"; then
+        echo "$p is not a node:test file (tests/unit/*.test.ts, tests/integration/*.test.ts)" >&2
+        case "$f" in *.spec.ts) echo "a Playwright spec runs with npx playwright test $f (see tests/README.md)" >&2 ;; esac
+        exit 2
+      fi
+      files+="$f"$'\n'
+    else
+      m=$(grep -E -- "$p" <<<"$all_files")
+      [ -n "$m" ] || { echo "no test file matches '$p' (a path, or a regex on tests/unit/*.test.ts and tests/integration/*.test.ts)" >&2; exit 2; }
+      files+="$m"$'\n'
+    fi
+  done
+  files=$(sort -u <<<"$files" | sed '/^$/d')
+  echo "test files: $(tr '\n' ' ' <<<"$files")"
+elif [ "$UNIT_ONLY" = 1 ]; then
+  files=$(ls tests/unit/*.test.ts)
+else
+  files=$all_files
+fi
 
 passed=0; failed=0; skipped=0
 count() { passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skipped + ${3:-0})); }
@@ -48,13 +86,6 @@ if [ "$UNIT_ONLY" = 0 ]; then
 fi
 
 step "node:test"
-if [ -n "$ONLY" ]; then
-  files=$(ls tests/unit/*.test.ts tests/integration/*.test.ts 2>/dev/null | grep -E "$ONLY")
-elif [ "$UNIT_ONLY" = 1 ]; then
-  files=$(ls tests/unit/*.test.ts)
-else
-  files=$(ls tests/unit/*.test.ts tests/integration/*.test.ts 2>/dev/null)
-fi
 tap="$RESULTS/node-test.tap"
 # shellcheck disable=SC2086
 NODE_ENV=test node --conditions=react-server --import tsx --test --test-concurrency=2 \

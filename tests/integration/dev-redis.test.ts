@@ -5,17 +5,13 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { Redis } from "ioredis";
-import { loadConfig } from "@/lib/config";
-import { buildHealth } from "@/lib/health";
-import { createRuntime } from "@/lib/runtime";
-import { setupChecks } from "@/lib/setup-status";
-import { defaultCacheDir, pidAlive, ping, planRedis, startEmbeddedRedis } from "../../scripts/dev-redis";
+import { defaultCacheDir, pidAlive, ping, startEmbeddedRedis } from "../../scripts/dev-redis";
 
 /**
  * The embedded Redis 8 of `npm run dev` (scripts/dev-redis.ts, scripts/dev.ts): a real server
  * from the same installer as the test servers, its data folder kept across restarts, stopped
  * with the launcher (also when the launcher is SIGKILLed), off when REDIS_URL is set and never
- * started in production.
+ * started in production. When it is planned, and production without REDIS_URL: tests/unit/dev-redis.test.ts.
  */
 
 const root = path.resolve(__dirname, "../..");
@@ -31,35 +27,6 @@ async function waitUntil(check: () => boolean | Promise<boolean>, ms: number, wh
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-
-describe("planRedis: when npm run dev starts its own Redis", () => {
-  it("REDIS_URL set → the user's Redis, nothing embedded", () => {
-    assert.deepEqual(planRedis({ REDIS_URL: "redis://db.example.com:6380" }, root), { kind: "own", url: "redis://db.example.com:6380" });
-  });
-  it("production never starts one, even without REDIS_URL", () => {
-    assert.deepEqual(planRedis({ NODE_ENV: "production" }, root), { kind: "production" });
-    assert.deepEqual(planRedis({ NODE_ENV: "production", REDIS_URL: " " }, root), { kind: "production" });
-  });
-  it("development without REDIS_URL → embedded, data in .data/redis, port configurable", () => {
-    assert.deepEqual(planRedis({}, root), { kind: "embedded", dataDir: path.join(root, ".data", "redis"), port: undefined });
-    assert.deepEqual(planRedis({ EMBEDDED_REDIS_PORT: "7150", EMBEDDED_REDIS_DATA_DIR: "/tmp/x" }, root), { kind: "embedded", dataDir: "/tmp/x", port: 7150 });
-    assert.throws(() => planRedis({ EMBEDDED_REDIS_PORT: "http" }, root), /EMBEDDED_REDIS_PORT=http is not a port/);
-  });
-});
-
-describe("production without REDIS_URL", () => {
-  it("is a clear error on /api/health (503 down) and on the start page, not a crash", async () => {
-    const config = loadConfig({ NODE_ENV: "production", EMBEDDING_PROVIDER: "openai", OPENAI_API_KEY: "sk-x", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" });
-    const rt = createRuntime(config);
-    const health = await buildHealth(rt);
-    rt.redis.disconnect();
-    assert.equal(health.status, "down");
-    assert.match(health.reasons.join(" "), /REDIS_URL is not set\. In production it is required \(no Redis is started for you\)/);
-    const redisCheck = setupChecks(config, health).find((c) => c.id === "redis")!;
-    assert.equal(redisCheck.state, "error");
-    assert.equal(redisCheck.title, "Redis: REDIS_URL is not set");
-  });
-});
 
 describe("embedded Redis 8 lifecycle", { skip: haveRedis8 }, () => {
   it("starts Redis 8 on 127.0.0.1 with AOF, keeps the data folder across restarts, stops on request", async () => {

@@ -17,7 +17,7 @@ import { createRedisClient } from "@/lib/redis/client";
 import type { VectorEngineName } from "@/lib/memory/engines/choose";
 import { deletePrefix, keysWithPrefix, serverByName, uniquePrefix, type TestServer } from "../helpers/servers";
 import { clusteredVectors, cosine, exactTopK, prng, randomUnit, recallAt } from "../helpers/vectors";
-import { bytesPerMessage, sentence } from "./engines.measure";
+import { bytesPerMessage, sentence } from "../helpers/engines-measure";
 
 const DIMS = 384;
 const USERS = [910001, 910002, 910003];

@@ -16,7 +16,7 @@ import { createRedisClient } from "@/lib/redis/client";
 import type { VectorEngineName } from "@/lib/memory/engines/choose";
 import { deletePrefix, keysWithPrefix, serverByName, uniquePrefix, type TestServer } from "../helpers/servers";
 import { embeddingLike, prng, randomUnit } from "../helpers/vectors";
-import { sentence } from "./engines.measure";
+import { sentence } from "../helpers/engines-measure";
 
 const DIMS = 384;
 type Stored = MemoryRecord & { vector: Float32Array };

@@ -1,8 +1,8 @@
 import type { Redis } from "ioredis";
 import type { VectorEngineName } from "@/lib/memory/engines/choose";
-import { keysWithPrefix } from "../helpers/servers";
+import { keysWithPrefix } from "./servers";
 
-/** Helpers for the engine tests (not a test file itself). */
+/** Helpers for the engine tests (engines.contract, recall-cache). */
 
 const WORDS = (
   "today yesterday work coffee meeting friend family dinner movie book music trip weekend dog cat garden run gym " +
