@@ -1,4 +1,5 @@
 import type { Bot } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
 import { readBotInfo, saveBotInfo } from "../bot/bot-info";
 import { createChatQueue, type ChatQueue } from "../bot/chat-queue";
 import type { BotContext } from "../bot/context";
@@ -56,6 +57,8 @@ export interface AppParts {
   memory?: Memory;
   llm?: LlmClient;
   streamThrottleMs?: number;
+  /** Known bot info: no getMe and no bot-info cache read (tests with a fixed bot). */
+  botInfo?: UserFromGetMe;
   /** Chat lock lease, ms (default QUEUE_LOCK_SECONDS). */
   lockMs?: number;
 }
@@ -123,7 +126,7 @@ export function createApp(config: Config, parts: AppParts = {}): App {
       return { memory: await app.memory(), llm, config };
     },
     bot() {
-      botStarting ??= (async () => createBot({ deps: await app.chatDeps(), limiter, botInfoStore, progress, streamThrottleMs: parts.streamThrottleMs }))().catch((e: unknown) => {
+      botStarting ??= (async () => createBot({ deps: await app.chatDeps(), limiter, botInfoStore, progress, streamThrottleMs: parts.streamThrottleMs, botInfo: parts.botInfo }))().catch((e: unknown) => {
         botStarting = undefined;
         throw e;
       });

@@ -4,15 +4,11 @@
  * URL (a fault proxy) with the parent's fake Telegram and fake OpenAI, then exits 0.
  *   node --import tsx tests/helpers/bot-worker-child.ts '<json WorkerSpec>'
  */
-import { createBot } from "@/lib/bot/create-bot";
+import { createApp } from "@/lib/app";
 import { drainChat } from "@/lib/bot/drain";
-import { createOpenAiLlm } from "@/lib/chat/llm";
 import { tokenCounterFor } from "@/lib/chat/tokens";
 import { loadConfig } from "@/lib/config";
-import { createChatQueue } from "@/lib/bot/chat-queue";
 import { createRedisClient } from "@/lib/redis/client";
-import { createRateLimiter } from "@/lib/bot/rate-limit";
-import { createTurnProgress } from "@/lib/bot/turn-progress";
 import { BOT_USER } from "../fakes/telegram-api";
 import { hashBagEmbedder, testMemory } from "./memory";
 import type { TestServer } from "./servers";
@@ -37,10 +33,11 @@ async function main() {
   });
   const redis = createRedisClient({ url: o.redisUrl, name: "mindmate-child-worker" });
   const memory = await testMemory(o.server, redis, o.prefix, { embedder: hashBagEmbedder() });
-  const bot = await createBot({ deps: { memory, llm: createOpenAiLlm(config.llm), config }, limiter: createRateLimiter(redis, o.prefix), botInfo: BOT_USER, progress: createTurnProgress(redis, o.prefix) });
+  // The app's own wiring (lib/app), with this worker's connection, facade and a fixed bot.
+  const app = createApp(config, { redis, memory, botInfo: BOT_USER, lockMs: o.lockMs });
+  const bot = await app.bot();
   await tokenCounterFor("gpt-4o-mini"); // ~2 s of blocking CPU: not while holding the lock
-  const queue = createChatQueue(redis, o.prefix, { lockMs: o.lockMs });
-  const handled = await drainChat(queue, o.chat, (u) => bot.handleUpdate(u));
+  const handled = await drainChat(app.queue, o.chat, (u) => bot.handleUpdate(u));
   process.stdout.write(`handled ${handled}\n`);
   process.exit(0);
 }
