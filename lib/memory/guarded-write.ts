@@ -7,12 +7,15 @@ import { GUARDED_WRITE } from "../redis/lua/guarded-write";
  * collects [command, ...args] instead of sending them, and ONE generic Lua script runs a list of
  * recorded writes, each optionally behind an idempotency guard:
  *
- *   guard exists            → the whole write is skipped, the guard's value is returned
- *   guard absent            → SET guard value NX EX ttl, then every command of the write
+ *   key guard (SET NX):  exists → the whole write is skipped, the guard's value is returned;
+ *                        absent → SET guard value NX EX ttl, then every command of the write
+ *   record guard:        the write's own long-term record, HSETNX hash field value as its first
+ *                        command: the field exists (or its tombstone key does) → skipped, the
+ *                        guard's `reply` is returned; else the write goes on — no extra key
  *
  * The guard check and the write are one atomic step, so a resent EVALSHA (ioredis
  * autoResendUnfulfilledCommands), a journal replay or a Telegram retry can never store twice.
- * The first command of an entry is a write (SET NX of the guard) and uses redis.call: Redis refuses
+ * The first command of an entry is a write (SET NX / HSETNX of the guard) and uses redis.call: Redis refuses
  * OOM / READONLY / MISCONF at the first write of a script, so such a refusal aborts with nothing written
  * (the caller journals and retries). Later commands use redis.pcall and report their first
  * error (the MULTI semantics we had: the rest is still applied).
@@ -27,11 +30,35 @@ export interface RecordedCommand {
   args: (string | Buffer)[];
 }
 
+/** A key of its own: `SET key value NX EX ttl`; when it exists the write is skipped and its value returned. */
+export interface KeyGuard {
+  key: string;
+  value: string;
+  ttlSeconds: number;
+}
+
+/**
+ * The write's own record as its guard: `HSETNX hash field value` runs first (it IS the record's
+ * write, or for a multi-field record its first field). The field present means the write was
+ * applied → skipped. `tombstone` is a key whose existence also means applied (the budget trim
+ * sets it before it deletes a young record; an older version's guard has the same name): then
+ * the field just set is removed again and the write skipped. `reply` is what a skip returns.
+ */
+export interface RecordGuard {
+  hash: string;
+  field: string | Buffer;
+  value: string | Buffer;
+  tombstone: string;
+  reply: string;
+}
+
 export interface GuardedWrite {
   /** Absent: the write is idempotent by itself (HSET of settings) and runs unguarded. */
-  guard?: { key: string; value: string; ttlSeconds: number };
+  guard?: KeyGuard | RecordGuard;
   commands: RecordedCommand[];
 }
+
+export const isRecordGuard = (g: KeyGuard | RecordGuard): g is RecordGuard => "hash" in g;
 
 export type WriteOutcome =
   | { status: "applied" }
@@ -110,7 +137,11 @@ export function encodeWrites(writes: GuardedWrite[]): { keys: string[]; args: Lu
   };
   const args: LuaArg[] = [writes.length];
   for (const w of writes) {
-    args.push(w.guard ? "1" : "0", w.guard ? ref(w.guard.key) : 0, w.guard?.value ?? "", w.guard?.ttlSeconds ?? 0, w.commands.length);
+    // 7 slots per write: kind, guard key, 3 guard arguments, tombstone key, command count
+    const g = w.guard;
+    if (!g) args.push("0", 0, "", "", "", 0, w.commands.length);
+    else if (isRecordGuard(g)) args.push("2", ref(g.hash), g.field, g.value, g.reply, ref(g.tombstone), w.commands.length);
+    else args.push("1", ref(g.key), g.value, g.ttlSeconds, "", 0, w.commands.length);
     for (const c of w.commands) {
       const [first, ...rest] = c.args;
       if (first === undefined) {

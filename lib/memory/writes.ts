@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
 import { APPLIED_TTL_SECONDS, type MemoryContext } from "./context";
-import { commandRecorder, type GuardedWrite } from "./guarded-write";
+import { commandRecorder, type GuardedWrite, type RecordedCommand, type RecordGuard } from "./guarded-write";
 import { encodeHistoryEntry } from "./history";
 import type { PendingAppend, PendingSettings, PendingWrite } from "./journal";
 
 /**
- * The guard of an append: derived from the caller's idempotency key when there is one (the bot
- * passes `tg:<chat>:<update>:<role>`; hashed, so no user id appears in a key name), else from the
- * message id (journal replay of the same prepared write).
+ * The key guard of an append: derived from the caller's idempotency key when there is one (the
+ * bot passes `tg:<chat>:<update>:<role>`; hashed, so no user id appears in a key name), else from
+ * the message id — used only by an unkeyed append without a long-term memory (the others are
+ * guarded by their record, recordGuard below), and as the name of the trim's tombstone.
  */
 export function guardKey(ctx: MemoryContext, a: Pick<PendingAppend, "id" | "key">): string {
   if (a.key === undefined) return ctx.keys.applied(a.id);
@@ -22,6 +23,25 @@ export function guardValue(a: PendingAppend): string {
 export function parseGuardValue(v: string): { id: string; ts?: string } | undefined {
   const [id, ts] = v.split(" ");
   return id && id !== "1" ? { id, ts } : undefined; // "1" = a guard written before ids were stored
+}
+
+/**
+ * The record guard of an unkeyed append with a long-term memory: the engine's first HSET (scan
+ * `m:s:<user>` field <id>, vector sets `m:c:<user>` field <id>, RediSearch `m:d:<user>:<id>`
+ * field `id`) becomes the script's first command as HSETNX, so the record itself says whether
+ * the write was applied and no `applied:<id>` key is kept. A single-field HSET is replaced by the
+ * HSETNX; a multi-field one (RediSearch) stays after it. Undefined (→ the `applied:<id>` key
+ * guard) when the engine wrote no HSET of a field or key named by the message id.
+ */
+export function recordGuard(ctx: MemoryContext, a: Pick<PendingAppend, "id" | "message">, engineCommands: RecordedCommand[]): { guard: RecordGuard; replaces?: RecordedCommand } | undefined {
+  const hset = engineCommands.find((c) => c.name === "HSET" && c.args.length >= 3 && c.args.length % 2 === 1);
+  if (!hset) return undefined;
+  const [hash, field, value] = hset.args as [string | Buffer, string | Buffer, string | Buffer];
+  // Only a place that belongs to this one message can say "this write was applied": its id is
+  // the field (scan, vector sets) or ends the key (RediSearch). Anything else: the key guard.
+  if (field.toString() !== a.id && !hash.toString().endsWith(`:${a.id}`)) return undefined;
+  const guard: RecordGuard = { hash: hash.toString(), field, value, tombstone: ctx.keys.applied(a.id), reply: `${a.id} ${a.message.ts}` };
+  return { guard, ...(hset.args.length === 3 ? { replaces: hset } : {}) };
 }
 
 /**
@@ -54,11 +74,14 @@ export function appendWrite(ctx: MemoryContext, a: PendingAppend): GuardedWrite 
   if (ctx.usersRetentionMs > 0) p.zremrangebyscore(keys.users(), "-inf", `(${a.activityMs - ctx.usersRetentionMs}`);
 
   if (a.vector) {
+    const from = commands.length;
     ctx.engine.write(
       p,
       { id: a.id, userId: a.userId, role: a.message.role, content: a.message.content, ts: Date.parse(a.message.ts), meta: a.meta },
       a.vector,
     );
+    const rg = a.key === undefined ? recordGuard(ctx, a, commands.slice(from)) : undefined;
+    if (rg) return { guard: rg.guard, commands: rg.replaces ? commands.filter((c) => c !== rg.replaces) : commands };
   }
   return { guard: { key: guardKey(ctx, a), value: guardValue(a), ttlSeconds: APPLIED_TTL_SECONDS }, commands };
 }

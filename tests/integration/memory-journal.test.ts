@@ -146,6 +146,7 @@ for (const flavour of flavours()) {
           assert.equal(await raw.hget(`${prefix}u:${uid}`, "messages"), "40", "counters applied exactly once");
           assert.equal((await memory.listMemories(uid, { limit: 100 })).total, 40, "every long-term memory once");
           assert.equal((await memory.recall({ userId: uid, query: "message number", mode: "dense", k: 100 })).hits.length, 40);
+          assert.deepEqual(await raw.keys(`${prefix}applied:*`), [], "unkeyed appends are guarded by their records: no applied:<id> keys");
         } finally {
           raw.disconnect();
         }
@@ -212,6 +213,9 @@ for (const server of available) {
       assert.equal(settings.model, "replayed-model");
       assert.equal((await second.listMemories(uid, { limit: 100 })).total, 19, "memories once");
       assert.equal((await second.recall({ userId: uid, query: "apples", mode: "dense", k: 50 })).hits.length, 19);
+      const raw = rawClient(server.url);
+      assert.deepEqual(await raw.keys(`${prefix}applied:*`), [], "replayed twice, guarded by the records alone: no applied:<id> keys");
+      raw.disconnect();
       second.close();
     });
   });

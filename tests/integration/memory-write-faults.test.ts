@@ -5,10 +5,14 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Redis } from "ioredis";
 import { createMemory, createMemoryContext } from "@/lib/memory";
-import { WRITE_SCRIPT_SHA } from "@/lib/memory/guarded-write";
+import { isRecordGuard, runWrites, WRITE_SCRIPT_SHA } from "@/lib/memory/guarded-write";
+import { trimBatch } from "@/lib/memory/budget/trim";
+import { newMessageId } from "@/lib/memory/ids";
+import type { PendingAppend } from "@/lib/memory/journal";
+import { appendWrite } from "@/lib/memory/writes";
 import { createRedisClient } from "@/lib/redis/client";
 import { startFaultProxy, type FaultProxy } from "../helpers/fault-proxy";
-import { memoryOptions, testMemory } from "../helpers/memory";
+import { hashBagEmbedder, memoryOptions, testMemory } from "../helpers/memory";
 import { serverBinary, startOwnServer } from "../helpers/own-server";
 import { deletePrefix, rawClient, testServers, uniquePrefix, type TestServer } from "../helpers/servers";
 import { parseHistoryEntry } from "@/lib/memory/history";
@@ -94,6 +98,7 @@ for (const server of available) {
         assert.deepEqual(s.ids, [r.id]);
         assert.equal(s.counters.messages, "1");
         assert.equal(s.memories, 1);
+        assert.equal(await raw.exists(`${prefix}applied:${r.id}`), 0, "an unkeyed append is guarded by its record: no applied:<id> key");
       } finally {
         m.close();
         noResend.disconnect();
@@ -194,6 +199,89 @@ for (const server of available) {
   });
 }
 
+for (const server of available) {
+  describe(`an unkeyed append is guarded by its own record on ${server.name} (${server.engine})`, () => {
+    const prefix = uniquePrefix(`recguard-${server.name}`);
+    let raw: Redis;
+    let memory: Awaited<ReturnType<typeof testMemory>>;
+    before(async () => {
+      raw = rawClient(server.url);
+      memory = await testMemory(server, raw, prefix, { historyMax: 1000 });
+    });
+    after(async () => {
+      memory.close();
+      await createMemoryContext(memoryOptions(server, raw, prefix)).engine.dropAll();
+      await deletePrefix(raw, prefix);
+      raw.disconnect();
+    });
+
+    const prepared = async (u: number, content: string): Promise<PendingAppend> => {
+      const id = newMessageId();
+      const [vector] = await hashBagEmbedder().embed([content]);
+      return { kind: "append", id, userId: u, message: { id, role: "user", content, ts: new Date().toISOString() }, vector, activityMs: Date.now() };
+    };
+
+    it("the same prepared write sent again (journal replay, resent EVALSHA) stores nothing, and no applied:<id> key is written", async () => {
+      const ctx = createMemoryContext(memoryOptions(server, raw, prefix, { historyMax: 1000 }));
+      const u = 881_001;
+      const a = await prepared(u, "guarded by the record itself");
+      const w = appendWrite(ctx, a);
+      assert.ok(w.guard && isRecordGuard(w.guard), "a record guard");
+      const expected = { scan: [`${prefix}m:s:${u}`, a.id], vectorset: [`${prefix}m:c:${u}`, a.id], redisearch: [`${prefix}m:d:${u}:${a.id}`, "id"] }[server.engine];
+      assert.deepEqual([w.guard.hash, w.guard.field.toString()], expected, "the guard is the engine's record");
+      assert.deepEqual(await runWrites(raw, [w]), [{ status: "applied" }]);
+      // Replays: alone, as a batch of two, rebuilt from the entry (as the journal does).
+      assert.deepEqual(await runWrites(raw, [appendWrite(ctx, a)]), [{ status: "skipped", first: `${a.id} ${a.message.ts}` }]);
+      assert.deepEqual((await runWrites(raw, [w, appendWrite(ctx, a)])).map((o) => o.status), ["skipped", "skipped"]);
+      const s = await stored(raw, memory, prefix, u);
+      assert.deepEqual(s.ids, [a.id], "history once");
+      assert.equal(s.counters.messages, "1", "counters once");
+      assert.equal(s.memories, 1, "memory once");
+      assert.equal(await raw.llen(`${prefix}h:${u}`), 1);
+      assert.equal(await raw.exists(`${prefix}applied:${a.id}`), 0, "no applied:<id> key");
+      // Through the facade too: an unkeyed append with a memory leaves no applied:<id> key.
+      const r = await memory.appendMessage({ userId: u, role: "assistant", content: "an unkeyed answer" });
+      assert.equal(await raw.exists(`${prefix}applied:${r.id}`), 0);
+      assert.equal((await stored(raw, memory, prefix, u)).memories, 2);
+    });
+
+    it("without a long-term memory (system message) the append keeps its applied:<id> guard", async () => {
+      const u = 881_002;
+      const r = await memory.appendMessage({ userId: u, role: "system", content: "history only" });
+      assert.equal(await raw.exists(`${prefix}applied:${r.id}`), 1);
+      const ctx = createMemoryContext(memoryOptions(server, raw, prefix, { historyMax: 1000 }));
+      const id = newMessageId();
+      const a: PendingAppend = { kind: "append", id, userId: u, message: { id, role: "system", content: "replayed", ts: new Date().toISOString() }, activityMs: Date.now() };
+      assert.equal((await runWrites(raw, [appendWrite(ctx, a)]))[0]!.status, "applied");
+      assert.equal((await runWrites(raw, [appendWrite(ctx, a)]))[0]!.status, "skipped");
+      assert.equal((await stored(raw, memory, prefix, u)).ids.length, 2);
+    });
+
+    it("a young memory the budget trim removed leaves a tombstone: replaying its write still stores nothing", async () => {
+      const ctx = createMemoryContext(memoryOptions(server, raw, prefix, { historyMax: 1000 }));
+      const u = 881_003;
+      const a = await prepared(u, "trimmed while its write was still in a journal");
+      assert.equal((await runWrites(raw, [appendWrite(ctx, a)]))[0]!.status, "applied");
+      const ids = (await memory.listMemories(u, { limit: 1000 })).items.map((m) => m.id);
+      assert.deepEqual(ids, [a.id]);
+      // Trim every memory (floor 0) of every user under this prefix: ours goes too.
+      for (let i = 0; i < 20; i++) if (!(await trimBatch(ctx, { protectDays: 7, batch: 1000, keepNewest: 0 }, { guardsDone: true }))) break;
+      assert.equal((await stored(raw, memory, prefix, u)).memories, 0, "trimmed");
+      assert.equal(await raw.exists(`${prefix}applied:${a.id}`), 1, "tombstone set");
+      const ttl = await raw.ttl(`${prefix}applied:${a.id}`);
+      assert.ok(ttl > 6 * 86_400 && ttl <= 7 * 86_400, `tombstone TTL ${ttl}`);
+      assert.deepEqual(await runWrites(raw, [appendWrite(ctx, a)]), [{ status: "skipped", first: `${a.id} ${a.message.ts}` }]);
+      const s = await stored(raw, memory, prefix, u);
+      assert.deepEqual(s.ids, [a.id], "history once");
+      assert.equal(s.counters.messages, "1");
+      assert.equal(s.memories, 0, "the replay did not bring the trimmed memory back");
+      // The guards stage removes tombstones once their message is a day old.
+      assert.equal((await trimBatch(ctx, { protectDays: 7, batch: 1000, keepNewest: 0 }, { guardsDone: false }, Date.now() + 2 * 86_400_000))?.stage, "guards");
+      assert.equal(await raw.exists(`${prefix}applied:${a.id}`), 0);
+    });
+  });
+}
+
 /** Server flavours we can start ourselves, to fill them up. */
 const flavours: { name: TestServer["name"]; engine: TestServer["engine"] }[] = [
   { name: "redis7", engine: "scan" },
@@ -218,7 +306,8 @@ for (const flavour of flavours) {
         await memory.init();
         const uid = 990_001;
         const sent: string[] = [];
-        const send = async (i: number) => sent.push((await memory.appendMessage({ userId: uid, role: i % 2 ? "assistant" : "user", content: `memory pressure ${i}`, key: `tg:${uid}:${i}:x` })).id);
+        // Even: keyed (SET NX guard first), odd: unkeyed (the record's HSETNX first): both refused whole.
+        const send = async (i: number) => sent.push((await memory.appendMessage({ userId: uid, role: i % 2 ? "assistant" : "user", content: `memory pressure ${i}`, ...(i % 2 ? {} : { key: `tg:${uid}:${i}:x` }) })).id);
         for (let i = 0; i < 2; i++) await send(i);
 
         const used = Number(/used_memory:(\d+)/.exec(await raw.info("memory"))![1]);
@@ -255,6 +344,7 @@ for (const flavour of flavours) {
         assert.deepEqual(ids, sent, "every message once, in order");
         assert.equal(await raw.hget(`${prefix}u:${uid}`, "messages"), "6");
         assert.equal((await memory.listMemories(uid, { limit: 100 })).total, 6);
+        for (const [i, id] of sent.entries()) if (i % 2) assert.equal(await raw.exists(`${prefix}applied:${id}`), 0, "no applied:<id> for an unkeyed append");
         assert.equal(readFileSync(path.join(dir, files[0]!), "utf8"), "", "journal file emptied");
       } finally {
         memory.close();

@@ -207,8 +207,12 @@ describe("command recorder and the guarded-write encoding", () => {
     assert.deepEqual(commands[0]!.args, ["k:1", "a", "1", "b", blob]);
     const { keys, args } = encodeWrites([{ guard: { key: "g", value: "v", ttlSeconds: 9 }, commands }]);
     assert.deepEqual(keys, ["g", "k:1", "k:2", "k:3"]);
-    assert.deepEqual(args.slice(0, 6), [1, "1", 1, "v", 9, 4]);
-    assert.deepEqual(args.slice(6, 13), [6, "HSET", 2, "a", "1", "b", blob]);
+    assert.deepEqual(args.slice(0, 8), [1, "1", 1, "v", 9, "", 0, 4]);
+    assert.deepEqual(args.slice(8, 15), [6, "HSET", 2, "a", "1", "b", blob]);
+    // A record guard: HSETNX of the record's field first, the tombstone key by index too.
+    const rec = encodeWrites([{ guard: { hash: "k:1", field: "id1", value: blob, tombstone: "t", reply: "id1 ts" }, commands: commands.slice(1) }]);
+    assert.deepEqual(rec.keys, ["k:1", "t", "k:2", "k:3"]);
+    assert.deepEqual(rec.args.slice(0, 8), [1, "2", 1, "id1", blob, "id1 ts", 2, 3]);
     assert.throws(() => p.exec(), /not executed/);
   });
 });

@@ -1,4 +1,4 @@
-import type { MemoryContext } from "../context";
+import { APPLIED_TTL_SECONDS, type MemoryContext } from "../context";
 import { prefixPattern, scanKeys } from "../../redis/scan";
 import { idTime } from "../ids";
 
@@ -6,8 +6,8 @@ import { idTime } from "../ids";
  * The trim policy (documented in lib/memory/README.md "Memory budget"). Each call of
  * `trimBatch` removes at most one batch, in this order, and says what it removed:
  *
- *  0. replay guards (`applied:<id>`) of messages older than a day (they only matter while a
- *     write may still be replayed from the journal), at most once per sweep;
+ *  0. replay guards and tombstones (`applied:<id>`) of messages older than a day (they only
+ *     matter while a write may still be replayed from the journal), at most once per sweep;
  *  1. long-term memories beyond each user's newest KEEP_NEWEST, oldest first, of the least
  *     recently active user first (users index order), in chunks of at least MIN_CHUNK per
  *     user while some user has that many over the floor;
@@ -17,6 +17,10 @@ import { idTime } from "../ids";
  * Never: settings and counters (`u:<user>`), the users index, or the history of a user active
  * within HISTORY_PROTECT_DAYS. Memories are deleted through the engine (`deleteMemories`), so
  * every engine (and any cache of it) stays consistent.
+ *
+ * An unkeyed append is guarded by its own record (writes.ts recordGuard): before a memory
+ * younger than a day is deleted, its tombstone `applied:<id>` is set (TTL: what an append's
+ * guard would have left), so a journal replay of that write still stores nothing.
  */
 export const KEEP_NEWEST = 100;
 export const GUARD_MIN_AGE_MS = 86_400_000;
@@ -68,6 +72,19 @@ async function oldestBeyond(ctx: MemoryContext, keep: number, batch: number, min
   return out;
 }
 
+/**
+ * Tombstones for the memories about to be deleted that are younger than GUARD_MIN_AGE_MS: the
+ * record was their write's guard. Set BEFORE the delete, so the record or its tombstone exists
+ * at every moment. If Redis refuses them (at maxmemory) the trim goes on: freeing memory wins.
+ */
+async function tombstones(ctx: MemoryContext, ids: string[], now: number): Promise<void> {
+  const young = ids.filter((id) => now - idTime(id) < GUARD_MIN_AGE_MS);
+  if (!young.length) return;
+  const p = ctx.redis.pipeline();
+  for (const id of young) p.set(ctx.keys.applied(id), id, "EX", Math.min(APPLIED_TTL_SECONDS, Math.max(1, APPLIED_TTL_SECONDS - Math.floor((now - idTime(id)) / 1000))), "NX");
+  await p.exec().catch(() => undefined);
+}
+
 async function oldGuards(ctx: MemoryContext, now: number, max: number): Promise<number> {
   const at = ctx.keys.applied("").length;
   let removed = 0;
@@ -113,7 +130,10 @@ export async function trimBatch(ctx: MemoryContext, o: TrimOptions, state: { gua
     if (picks.length === 0) picks = await oldestBeyond(ctx, floor, o.batch, 1);
     if (picks.length) {
       const memories = new Map<number, number>();
-      for (const pick of picks) memories.set(pick.userId, await ctx.engine.deleteMemories(pick.userId, pick.ids));
+      for (const pick of picks) {
+        await tombstones(ctx, pick.ids, now);
+        memories.set(pick.userId, await ctx.engine.deleteMemories(pick.userId, pick.ids));
+      }
       return { ...empty(stage), memories };
     }
   }
