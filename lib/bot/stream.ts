@@ -95,6 +95,9 @@ export function createReplyStreamer(api: Api, chatId: number, opts: { throttleMs
       lastShownAt = Date.now();
       lastShown = textSoFar;
       inFlight = show(textSoFar).finally(() => {
+        // Count the pause from when Telegram has the edit, not from when it was sent: a slow
+        // request must not let the next one arrive less than throttleMs after it.
+        lastShownAt = Date.now();
         inFlight = undefined;
       });
     },
