@@ -69,6 +69,8 @@ step() { echo; echo "=== $* ==="; }
 if [ -z "$ONLY" ]; then
   step "lint"
   if npx eslint . --max-warnings 0; then count 1 0; else count 0 1; fi
+  step "format (prettier --check; fix with npm run format)"
+  if npx prettier --check . --log-level warn; then count 1 0; else count 0 1; fi
   step "typecheck"
   if npx tsc --noEmit; then count 1 0; else count 0 1; fi
 fi
