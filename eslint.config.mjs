@@ -5,14 +5,24 @@ const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
-    ignores: [".next/**", "node_modules/**", "test-results/**", "playwright-report/**", "bench/results/**", "next-env.d.ts"],
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      "test-results/**",
+      "playwright-report/**",
+      "bench/results/**",
+      "next-env.d.ts",
+    ],
   },
   {
     // Config is read in exactly one place: lib/config.ts.
     files: ["**/*.ts", "**/*.tsx"],
     ignores: ["lib/config.ts", "tests/**", "scripts/**"],
     rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through lib/config.ts." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration through lib/config.ts." },
+      ],
     },
   },
   {
@@ -21,7 +31,10 @@ const config = [
     files: ["**/*.ts", "**/*.tsx"],
     ignores: ["lib/redis/**", "lib/memory/**", "tests/**", "scripts/**", "bench/**"],
     rules: {
-      "no-restricted-imports": ["error", { paths: [{ name: "ioredis", message: "Use lib/redis/client.ts (type Redis) or the memory facade." }] }],
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "ioredis", message: "Use lib/redis/client.ts (type Redis) or the memory facade." }] },
+      ],
     },
   },
 ];

@@ -8,7 +8,15 @@ const nextConfig = {
   // piscina starts its own worker file by path, so it must stay in node_modules too.
   // pino and prom-client are loaded from node_modules as well (pino's optional transport code
   // resolves worker files by path; the app never uses transports: lib/log.ts writes synchronously).
-  serverExternalPackages: ["@huggingface/transformers", "onnxruntime-node", "ioredis", "usearch", "piscina", "pino", "prom-client"],
+  serverExternalPackages: [
+    "@huggingface/transformers",
+    "onnxruntime-node",
+    "ioredis",
+    "usearch",
+    "piscina",
+    "pino",
+    "prom-client",
+  ],
   // transformers.js loads onnxruntime-node through createRequire, which the tracer cannot see:
   // include its JS and the linux x64 binary, or the standalone server and Vercel functions
   // cannot run the local model (tests/integration/deploy.standalone.test.ts checks this).

@@ -13,7 +13,12 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   if (await verifySessionToken(request.cookies.get(SESSION_COOKIE)?.value)) return NextResponse.next();
   if (pathname.startsWith("/api/")) {
     return NextResponse.json(
-      { error: { code: "unauthorized:auth", message: "Log in first: this needs a dashboard session (POST /api/admin/session)." } },
+      {
+        error: {
+          code: "unauthorized:auth",
+          message: "Log in first: this needs a dashboard session (POST /api/admin/session).",
+        },
+      },
       { status: 401, headers: { "Cache-Control": "no-store" } },
     );
   }

@@ -13,6 +13,8 @@ const mb = (b: number) => (b / 1e6).toFixed(1) + " MB";
 
 const own = tracedSize([routeTrace]);
 const withRuntime = tracedSize([routeTrace, serverTrace]);
-console.log(`${route}: ${own.files} traced files, ${mb(own.bytes)}; with the Next server runtime trace: ${withRuntime.files} files, ${mb(withRuntime.bytes)} (limit 250 MB)`);
+console.log(
+  `${route}: ${own.files} traced files, ${mb(own.bytes)}; with the Next server runtime trace: ${withRuntime.files} files, ${mb(withRuntime.bytes)} (limit 250 MB)`,
+);
 for (const p of withRuntime.byPackage) console.log(`  ${p.name.padEnd(40)} ${mb(p.bytes)}`);
 if (own.missing) console.log(`  (${own.missing} traced paths missing on disk)`);

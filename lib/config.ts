@@ -185,7 +185,10 @@ export function loadConfig(env: RawEnv = process.env): Config {
   if (e.EMBEDDING_PROVIDER === "openai") {
     if (!e.OPENAI_API_KEY) {
       throw new ConfigError([
-        { variable: "OPENAI_API_KEY", message: "required when EMBEDDING_PROVIDER=openai. Set it, or use EMBEDDING_PROVIDER=local." },
+        {
+          variable: "OPENAI_API_KEY",
+          message: "required when EMBEDDING_PROVIDER=openai. Set it, or use EMBEDDING_PROVIDER=local.",
+        },
       ]);
     }
     embedding = {
@@ -198,7 +201,10 @@ export function loadConfig(env: RawEnv = process.env): Config {
   } else {
     if (e.EMBEDDING_DIMS !== 384) {
       throw new ConfigError([
-        { variable: "EMBEDDING_DIMS", message: "the local all-MiniLM-L6-v2 model has 384 dimensions; unset EMBEDDING_DIMS or set it to 384." },
+        {
+          variable: "EMBEDDING_DIMS",
+          message: "the local all-MiniLM-L6-v2 model has 384 dimensions; unset EMBEDDING_DIMS or set it to 384.",
+        },
       ]);
     }
     embedding = {
@@ -260,14 +266,28 @@ export function loadConfig(env: RawEnv = process.env): Config {
     },
     telegram,
     profile: { enabled: e.PROFILE === "on", everyTurns: e.PROFILE_EVERY_TURNS, tokens: e.PROFILE_TOKENS },
-    media: { transcriptionModel: e.TRANSCRIPTION_MODEL, voiceMaxSeconds: e.VOICE_MAX_SECONDS, maxBytes: e.MEDIA_MAX_BYTES, visionModels: e.VISION_MODELS },
+    media: {
+      transcriptionModel: e.TRANSCRIPTION_MODEL,
+      voiceMaxSeconds: e.VOICE_MAX_SECONDS,
+      maxBytes: e.MEDIA_MAX_BYTES,
+      visionModels: e.VISION_MODELS,
+    },
     access: {
       allowedUserIds: e.ALLOWED_USER_IDS,
       adminUserIds: e.ADMIN_USER_IDS,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     },
-    queue: { lockSeconds: e.CHAT_LOCK_SECONDS, sweepSeconds: e.QUEUE_SWEEP_SECONDS, staleMinutes: e.QUEUE_STALE_MINUTES },
-    admin: { password: e.ADMIN_PASSWORD, sessionSecret: e.SESSION_SECRET, sessionHours: e.SESSION_HOURS, trustedProxies: e.TRUSTED_PROXIES },
+    queue: {
+      lockSeconds: e.CHAT_LOCK_SECONDS,
+      sweepSeconds: e.QUEUE_SWEEP_SECONDS,
+      staleMinutes: e.QUEUE_STALE_MINUTES,
+    },
+    admin: {
+      password: e.ADMIN_PASSWORD,
+      sessionSecret: e.SESSION_SECRET,
+      sessionHours: e.SESSION_HOURS,
+      trustedProxies: e.TRUSTED_PROXIES,
+    },
     metrics: { token: e.METRICS_TOKEN },
     missing,
   };

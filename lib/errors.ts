@@ -18,16 +18,7 @@ export type ErrorType =
   | "internal";
 
 export type ErrorSurface =
-  | "api"
-  | "admin"
-  | "auth"
-  | "bot"
-  | "config"
-  | "embedding"
-  | "llm"
-  | "memory"
-  | "redis"
-  | "vector";
+  "api" | "admin" | "auth" | "bot" | "config" | "embedding" | "llm" | "memory" | "redis" | "vector";
 
 export type ErrorCode = `${ErrorType}:${ErrorSurface}`;
 

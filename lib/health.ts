@@ -40,7 +40,12 @@ export interface HealthReport {
 export async function buildHealth(rt: Runtime): Promise<HealthReport> {
   const reasons: string[] = [];
   const cr = rt.config.redis;
-  const redis: HealthReport["redis"] = { url: redactUrl(cr.url), source: cr.source, embeddedDataDir: cr.embeddedDataDir, reachable: false };
+  const redis: HealthReport["redis"] = {
+    url: redactUrl(cr.url),
+    source: cr.source,
+    embeddedDataDir: cr.embeddedDataDir,
+    reachable: false,
+  };
   let engine: VectorEngineName | undefined;
   try {
     if (cr.problem) throw new Error(cr.problem);
@@ -61,8 +66,14 @@ export async function buildHealth(rt: Runtime): Promise<HealthReport> {
   if (redis.reachable) {
     const staleMinutes = rt.config.queue.staleMinutes;
     try {
-      queue = { ...(await createChatQueue(rt.redis, rt.config.redis.prefix, { lockMs: 0 }).backlog(staleMinutes * 60_000)), staleMinutes };
-      if (queue.stale > 0) reasons.push(`${queue.stale} chat queue(s) waiting over ${staleMinutes} min without progress (oldest ${Math.round(queue.oldestWaitMs / 60_000)} min); see the server log`);
+      queue = {
+        ...(await createChatQueue(rt.redis, rt.config.redis.prefix, { lockMs: 0 }).backlog(staleMinutes * 60_000)),
+        staleMinutes,
+      };
+      if (queue.stale > 0)
+        reasons.push(
+          `${queue.stale} chat queue(s) waiting over ${staleMinutes} min without progress (oldest ${Math.round(queue.oldestWaitMs / 60_000)} min); see the server log`,
+        );
     } catch (e) {
       reasons.push(`Chat queue unreadable: ${(e as Error).message}`);
     }
@@ -78,10 +89,26 @@ export async function buildHealth(rt: Runtime): Promise<HealthReport> {
     }
   }
   const journal = memoryJournalState();
-  if (journal && journal.pending > 0) reasons.push(`${journal.pending} write(s) journaled while Redis could not take them; they replay automatically${journal.lastError ? ` (last attempt: ${journal.lastError})` : ""}`);
-  if (journal?.deadLetters) reasons.push(`${journal.deadLetters} journaled write(s) could not be read back and were moved to the dead-letter file (see the log)`);
+  if (journal && journal.pending > 0)
+    reasons.push(
+      `${journal.pending} write(s) journaled while Redis could not take them; they replay automatically${journal.lastError ? ` (last attempt: ${journal.lastError})` : ""}`,
+    );
+  if (journal?.deadLetters)
+    reasons.push(
+      `${journal.deadLetters} journaled write(s) could not be read back and were moved to the dead-letter file (see the log)`,
+    );
   const embedder = rt.embedder.status();
   if (embedder.error) reasons.push(`Embedder: ${embedder.error}`);
   const status = reasons.length === 0 ? "ok" : engine === undefined ? "down" : "degraded";
-  return { status, reasons, redis, engine, journal, queue, memory, embedder, missing: rt.config.missing.map((m) => m.variable) };
+  return {
+    status,
+    reasons,
+    redis,
+    engine,
+    journal,
+    queue,
+    memory,
+    embedder,
+    missing: rt.config.missing.map((m) => m.variable),
+  };
 }

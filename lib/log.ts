@@ -18,7 +18,20 @@ type Level = "debug" | "info" | "warn" | "error";
 type Context = Record<string, unknown>;
 
 /** Keys whose values never appear in the log, in the context and one level below it. */
-export const REDACTED_KEYS = ["token", "botToken", "secretToken", "password", "secret", "sessionSecret", "authorization", "Authorization", "apiKey", "api_key", "cookie", "Cookie"] as const;
+export const REDACTED_KEYS = [
+  "token",
+  "botToken",
+  "secretToken",
+  "password",
+  "secret",
+  "sessionSecret",
+  "authorization",
+  "Authorization",
+  "apiKey",
+  "api_key",
+  "cookie",
+  "Cookie",
+] as const;
 const CENSOR = "[redacted]";
 
 const pinoLevel: Record<number, Level> = { 20: "debug", 30: "info", 40: "warn", 50: "error" };

@@ -43,10 +43,16 @@ export function createRuntime(config: Config, parts: { redis?: Redis; embedder?:
     try {
       capabilities = await probeRedis(redis);
     } catch (cause) {
-      throw new AppError("unavailable:redis", `Redis at ${redactUrl(config.redis.url)} is unreachable: ${connectionProblem(redis) ?? (cause as Error).message}`, { cause });
+      throw new AppError(
+        "unavailable:redis",
+        `Redis at ${redactUrl(config.redis.url)} is unreachable: ${connectionProblem(redis) ?? (cause as Error).message}`,
+        { cause },
+      );
     }
     const engine = chooseEngine(capabilities, config.vector.engine);
-    log.info(`redis ${capabilities.serverKind} ${capabilities.version}: search=${capabilities.search.available} vectorsets=${capabilities.vectorSets} json=${capabilities.json.available} → engine ${engine}`);
+    log.info(
+      `redis ${capabilities.serverKind} ${capabilities.version}: search=${capabilities.search.available} vectorsets=${capabilities.vectorSets} json=${capabilities.json.available} → engine ${engine}`,
+    );
     return { capabilities, engine };
   }
 
@@ -63,4 +69,3 @@ export function createRuntime(config: Config, parts: { redis?: Redis; embedder?:
     },
   };
 }
-

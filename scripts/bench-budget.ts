@@ -33,14 +33,29 @@ const times = Number(values.times);
 
 async function main(): Promise<void> {
   const binary = serverBinary(name);
-  if (!binary) throw new Error(`no ${name} binary: run bash scripts/test-servers.sh start first (it installs them into ~/.cache/mindmate)`);
-  const own = await startOwnServer(binary, { ports: [22000, 22999], args: ["--maxmemory", `${maxMb}mb`, "--maxmemory-policy", "noeviction"] });
+  if (!binary)
+    throw new Error(
+      `no ${name} binary: run bash scripts/test-servers.sh start first (it installs them into ~/.cache/mindmate)`,
+    );
+  const own = await startOwnServer(binary, {
+    ports: [22000, 22999],
+    args: ["--maxmemory", `${maxMb}mb`, "--maxmemory-policy", "noeviction"],
+  });
   const redis = createRedisClient({ url: own.url, name: "mindmate-bench-budget", commandTimeoutMs: 20_000 });
   const prefix = "bench-budget:";
   const memory = createMemory({
-    redis, prefix, engine, embedder: hashBagEmbedder(),
-    historyMax: 50, ttlDays: 90, longTermTtlDays: 90, maxMessageChars: 16_000, encoding: undefined, algorithm: "HNSW",
-    journal: { max: 1000 }, budget: { protectDays: 7 },
+    redis,
+    prefix,
+    engine,
+    embedder: hashBagEmbedder(),
+    historyMax: 50,
+    ttlDays: 90,
+    longTermTtlDays: 90,
+    maxMessageChars: 16_000,
+    encoding: undefined,
+    algorithm: "HNSW",
+    journal: { max: 1000 },
+    budget: { protectDays: 7 },
   });
   try {
     await memory.init();
@@ -95,7 +110,12 @@ async function main(): Promise<void> {
       failed,
       maxUsedBytes: maxUsed,
       overBudgetBytes: Math.max(0, maxUsed - first.budgetBytes),
-      trimmed: { memories: report.trimmed.memories, histories: report.trimmed.histories, guards: report.trimmed.guards, sweeps: report.trimmed.sweeps },
+      trimmed: {
+        memories: report.trimmed.memories,
+        histories: report.trimmed.histories,
+        guards: report.trimmed.guards,
+        sweeps: report.trimmed.sweeps,
+      },
       wallMs: Math.round(performance.now() - started),
     };
     console.log(JSON.stringify(out, null, 2));

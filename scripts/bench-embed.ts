@@ -29,25 +29,47 @@ const { values: args } = parseArgs({
 
 function modelDir(): string {
   if (process.env.EMBEDDING_MODEL_DIR) return process.env.EMBEDDING_MODEL_DIR;
-  return execFileSync("bash", ["scripts/model/fetch-test-model.sh"], { stdio: ["ignore", "pipe", "inherit"] }).toString().trim().split("\n").at(-1)!;
+  return execFileSync("bash", ["scripts/model/fetch-test-model.sh"], { stdio: ["ignore", "pipe", "inherit"] })
+    .toString()
+    .trim()
+    .split("\n")
+    .at(-1)!;
 }
 
 const ms = (ns: number) => Math.round(ns / 1e5) / 10;
 
 /** Runs `callers` loops of `op` for `seconds`; returns embeds/s and the main thread's loop delay. */
-async function phase(name: string, callers: number, perCall: number, op: (i: number) => Promise<unknown>, seconds: number) {
+async function phase(
+  name: string,
+  callers: number,
+  perCall: number,
+  op: (i: number) => Promise<unknown>,
+  seconds: number,
+) {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
   const started = performance.now();
   const deadline = started + seconds * 1000;
   let calls = 0;
-  await Promise.all(Array.from({ length: callers }, async () => {
-    while (performance.now() < deadline) await op(calls++);
-  }));
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (performance.now() < deadline) await op(calls++);
+    }),
+  );
   const wall = (performance.now() - started) / 1000;
   h.disable();
-  const r = { name, callers, perCall, calls, embedsPerSec: Math.round((calls * perCall) / wall), loopDelayMaxMs: ms(h.max), loopDelayP99Ms: ms(h.percentile(99)) };
-  console.log(`${name.padEnd(26)} ${String(r.embedsPerSec).padStart(6)} embeds/s   event-loop delay p99 ${r.loopDelayP99Ms} ms, max ${r.loopDelayMaxMs} ms`);
+  const r = {
+    name,
+    callers,
+    perCall,
+    calls,
+    embedsPerSec: Math.round((calls * perCall) / wall),
+    loopDelayMaxMs: ms(h.max),
+    loopDelayP99Ms: ms(h.percentile(99)),
+  };
+  console.log(
+    `${name.padEnd(26)} ${String(r.embedsPerSec).padStart(6)} embeds/s   event-loop delay p99 ${r.loopDelayP99Ms} ms, max ${r.loopDelayMaxMs} ms`,
+  );
   return r;
 }
 
@@ -60,7 +82,15 @@ async function main() {
   const sized = poolSize(threads);
   const config = { workers: sized.workers, intraOpThreads: intra ?? sized.intraOpThreads, dtype, microBatch };
   console.log(`pool: ${JSON.stringify(config)}`);
-  const e = createLocalEmbedder({ model: "Xenova/all-MiniLM-L6-v2", modelDir: modelDir(), cacheDir: "/tmp/mindmate-bench-cache", dtype, threads, intraOpThreads: intra, microBatch });
+  const e = createLocalEmbedder({
+    model: "Xenova/all-MiniLM-L6-v2",
+    modelDir: modelDir(),
+    cacheDir: "/tmp/mindmate-bench-cache",
+    dtype,
+    threads,
+    intraOpThreads: intra,
+    microBatch,
+  });
   const t0 = performance.now();
   await e.warmUp();
   const warmUpMs = Math.round(performance.now() - t0);
@@ -70,7 +100,13 @@ async function main() {
   const results = [
     await phase("single, 1 caller", 1, 1, (i) => e.embed([qs[i % qs.length]!]), seconds),
     await phase("single, 8 callers", 8, 1, (i) => e.embed([msgs[i % msgs.length]!]), seconds),
-    await phase("batch of 32, 1 caller", 1, 32, (i) => e.embed(msgs.slice((i * 32) % 992, ((i * 32) % 992) + 32)), seconds),
+    await phase(
+      "batch of 32, 1 caller",
+      1,
+      32,
+      (i) => e.embed(msgs.slice((i * 32) % 992, ((i * 32) % 992) + 32)),
+      seconds,
+    ),
   ];
   const out = { config, warmUpMs, status: e.status(), results };
   if (args.json) writeFileSync(args.json, JSON.stringify(out, null, 2));

@@ -69,18 +69,30 @@ const log = (m: string) => console.error(`[bench:load] ${m}`);
  */
 function serverBinDir(): string {
   if (process.env.MM_SERVER_BIN_DIR) return process.env.MM_SERVER_BIN_DIR;
-  const env = parseExports(execFileSync("bash", ["scripts/test-servers.sh", "env"], { stdio: ["ignore", "pipe", "inherit"] }).toString()).MM_SERVER_BIN_DIR;
+  const env = parseExports(
+    execFileSync("bash", ["scripts/test-servers.sh", "env"], { stdio: ["ignore", "pipe", "inherit"] }).toString(),
+  ).MM_SERVER_BIN_DIR;
   if (env && existsSync(path.join(env, "redis7-server"))) return env;
-  if (!process.env.MM_PORT_REDIS7) throw new Error("server binaries not installed: run scripts/test-servers.sh start once (with your MM_PORT_* exported)");
+  if (!process.env.MM_PORT_REDIS7)
+    throw new Error(
+      "server binaries not installed: run scripts/test-servers.sh start once (with your MM_PORT_* exported)",
+    );
   log("installing the test servers for their binaries (scripts/test-servers.sh start)");
-  const out = execFileSync("bash", ["scripts/test-servers.sh", "start"], { stdio: ["ignore", "pipe", "inherit"] }).toString();
+  const out = execFileSync("bash", ["scripts/test-servers.sh", "start"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  }).toString();
   const dir = parseExports(out).MM_SERVER_BIN_DIR;
   if (!dir) throw new Error("scripts/test-servers.sh did not print MM_SERVER_BIN_DIR");
   return dir;
 }
 
 /** Log lines of the app that show a redo resumed from recorded progress (the reply-window measurement). */
-function redoCounts(logFile: string): { alreadyAnswered: number; resumedWithAnswer: number; lockLost: number; orphansResumed: number } {
+function redoCounts(logFile: string): {
+  alreadyAnswered: number;
+  resumedWithAnswer: number;
+  lockLost: number;
+  orphansResumed: number;
+} {
   const text = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
   const count = (needle: string) => text.split(needle).length - 1;
   return {
@@ -94,12 +106,22 @@ function redoCounts(logFile: string): { alreadyAnswered: number; resumedWithAnsw
 function modelDir(): string {
   if (process.env.EMBEDDING_MODEL_DIR) return process.env.EMBEDDING_MODEL_DIR;
   log("fetching the model (scripts/model/fetch-test-model.sh)");
-  return execFileSync("bash", ["scripts/model/fetch-test-model.sh"], { stdio: ["ignore", "pipe", "inherit"] }).toString().trim().split("\n").at(-1)!;
+  return execFileSync("bash", ["scripts/model/fetch-test-model.sh"], { stdio: ["ignore", "pipe", "inherit"] })
+    .toString()
+    .trim()
+    .split("\n")
+    .at(-1)!;
 }
 
 async function main() {
-  if (!(N > 0 && M > 0 && LLM_MS >= 0) || [...RESTART_AT, ...KILL_APP_AT].some((x) => !(x >= 0)) || (RESET_EVERY !== undefined && !(RESET_EVERY > 0))) {
-    throw new Error("usage: --users N --messages M [--llm-ms 200] [--restart-redis-at S[,S…]] [--kill-app-at S[,S…]] [--reset-connections-every S]");
+  if (
+    !(N > 0 && M > 0 && LLM_MS >= 0) ||
+    [...RESTART_AT, ...KILL_APP_AT].some((x) => !(x >= 0)) ||
+    (RESET_EVERY !== undefined && !(RESET_EVERY > 0))
+  ) {
+    throw new Error(
+      "usage: --users N --messages M [--llm-ms 200] [--restart-redis-at S[,S…]] [--kill-app-at S[,S…]] [--reset-connections-every S]",
+    );
   }
   const command = `npm run bench:load -- ${process.argv.slice(2).join(" ")}`;
   const faultTitle = [
@@ -107,7 +129,12 @@ async function main() {
     KILL_APP_AT.length ? `app killed (-9) at ${KILL_APP_AT.join(", ")} s and restarted` : "",
     RESET_EVERY !== undefined ? `every Redis connection reset every ${RESET_EVERY} s` : "",
   ].filter(Boolean);
-  const report = new Report(reportMeta(`MindMate load: ${fmtInt(N)} users × ${M} messages${faultTitle.length ? `, ${faultTitle.join("; ")}` : ""}`, command));
+  const report = new Report(
+    reportMeta(
+      `MindMate load: ${fmtInt(N)} users × ${M} messages${faultTitle.length ? `, ${faultTitle.join("; ")}` : ""}`,
+      command,
+    ),
+  );
   const binDir = serverBinDir();
   const redisBin = path.join(binDir, "redis7-server");
   if (!existsSync(redisBin)) throw new Error(`${redisBin} missing: run scripts/test-servers.sh start`);
@@ -133,14 +160,26 @@ async function main() {
     nodeArgs: args.profile ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(args.profile)] : [],
     env: {
       ...process.env,
-      REDIS_URL: proxy?.url ?? redis.url, REDIS_PREFIX: prefix, TELEGRAM_BOT_TOKEN: fakeTg.token, TELEGRAM_WEBHOOK_SECRET: secret,
-      TELEGRAM_API_ROOT: fakeTg.apiRoot, BOT_MODE: "webhook", OPENAI_API_KEY: "sk-load-test", OPENAI_BASE_URL: fakeAi.baseURL,
-      EMBEDDING_MODEL_DIR: modelDir(), RATE_LIMIT_PER_MINUTE: "0", HISTORY_MAX: String(historyMax),
-      ADMIN_PASSWORD: randomBytes(12).toString("hex"), SESSION_SECRET: randomBytes(32).toString("hex"),
-      LOG_LEVEL: args["log-level"], JOURNAL_FILE: path.join(redis.dir, "journal.ndjson"),
+      REDIS_URL: proxy?.url ?? redis.url,
+      REDIS_PREFIX: prefix,
+      TELEGRAM_BOT_TOKEN: fakeTg.token,
+      TELEGRAM_WEBHOOK_SECRET: secret,
+      TELEGRAM_API_ROOT: fakeTg.apiRoot,
+      BOT_MODE: "webhook",
+      OPENAI_API_KEY: "sk-load-test",
+      OPENAI_BASE_URL: fakeAi.baseURL,
+      EMBEDDING_MODEL_DIR: modelDir(),
+      RATE_LIMIT_PER_MINUTE: "0",
+      HISTORY_MAX: String(historyMax),
+      ADMIN_PASSWORD: randomBytes(12).toString("hex"),
+      SESSION_SECRET: randomBytes(32).toString("hex"),
+      LOG_LEVEL: args["log-level"],
+      JOURNAL_FILE: path.join(redis.dir, "journal.ndjson"),
       // Locks of a killed app must expire quickly for the restarted app's sweep; otherwise the
       // default (30 s), which a starved event loop on a loaded machine outlasts less often.
-      ...(KILL_APP_AT.length ? { CHAT_LOCK_SECONDS: process.env.CHAT_LOCK_SECONDS ?? "10", QUEUE_SWEEP_SECONDS: "2" } : {}),
+      ...(KILL_APP_AT.length
+        ? { CHAT_LOCK_SECONDS: process.env.CHAT_LOCK_SECONDS ?? "10", QUEUE_SWEEP_SECONDS: "2" }
+        : {}),
     },
   });
   const faults: { kind: "redis-restart" | "app-kill"; atS: number; downMs?: number }[] = [];
@@ -149,34 +188,58 @@ async function main() {
   const timers: NodeJS.Timeout[] = [];
   try {
     // One warm-up conversation (route compilation, bot info, JIT) outside the measurement.
-    await runUsers({ appUrl: app.url, secret, fake: fakeTg, users: 1, messages: 1, firstUserId: 900_000_000, replyTimeoutMs: 60_000, startJitterMs: 0, maxConnections: 1 });
+    await runUsers({
+      appUrl: app.url,
+      secret,
+      fake: fakeTg,
+      users: 1,
+      messages: 1,
+      firstUserId: 900_000_000,
+      replyTimeoutMs: 60_000,
+      startJitterMs: 0,
+      maxConnections: 1,
+    });
     fakeTg.calls.length = 0;
 
     const loadStart = Date.now();
     const at = () => (Date.now() - loadStart) / 1000;
     for (const t of RESTART_AT) {
-      timers.push(setTimeout(() => {
-        const t0 = Date.now();
-        log(`kill -9 Redis at ${at().toFixed(1)} s`);
-        const f: (typeof faults)[number] = { kind: "redis-restart", atS: at() };
-        faults.push(f);
-        void redis.kill9().then(() => new Promise((r) => setTimeout(r, DOWN_MS))).then(() => redis.restart()).then(() => {
-          f.downMs = Date.now() - t0;
-          log(`Redis back after ${f.downMs} ms (AOF replayed)`);
-        });
-      }, t * 1000));
+      timers.push(
+        setTimeout(() => {
+          const t0 = Date.now();
+          log(`kill -9 Redis at ${at().toFixed(1)} s`);
+          const f: (typeof faults)[number] = { kind: "redis-restart", atS: at() };
+          faults.push(f);
+          void redis
+            .kill9()
+            .then(() => new Promise((r) => setTimeout(r, DOWN_MS)))
+            .then(() => redis.restart())
+            .then(() => {
+              f.downMs = Date.now() - t0;
+              log(`Redis back after ${f.downMs} ms (AOF replayed)`);
+            });
+        }, t * 1000),
+      );
     }
     for (const t of KILL_APP_AT) {
-      timers.push(setTimeout(() => {
-        const t0 = Date.now();
-        log(`kill -9 the app at ${at().toFixed(1)} s`);
-        const f: (typeof faults)[number] = { kind: "app-kill", atS: at() };
-        faults.push(f);
-        void app.kill9().then(() => app.restart()).then(() => {
-          f.downMs = Date.now() - t0;
-          log(`app healthy again after ${f.downMs} ms`);
-        }, (e: unknown) => log(`app restart failed: ${(e as Error).message}`));
-      }, t * 1000));
+      timers.push(
+        setTimeout(() => {
+          const t0 = Date.now();
+          log(`kill -9 the app at ${at().toFixed(1)} s`);
+          const f: (typeof faults)[number] = { kind: "app-kill", atS: at() };
+          faults.push(f);
+          void app
+            .kill9()
+            .then(() => app.restart())
+            .then(
+              () => {
+                f.downMs = Date.now() - t0;
+                log(`app healthy again after ${f.downMs} ms`);
+              },
+              (e: unknown) => log(`app restart failed: ${(e as Error).message}`),
+            );
+        }, t * 1000),
+      );
     }
     if (proxy && RESET_EVERY !== undefined) {
       const timer = setInterval(() => {
@@ -187,8 +250,15 @@ async function main() {
     }
     let lastLog = 0;
     const res = await runUsers({
-      appUrl: app.url, secret, fake: fakeTg, users: N, messages: M, firstUserId: 100_000_000,
-      replyTimeoutMs: 180_000, startJitterMs: Math.min(1000, N), maxConnections: MAX_CONN,
+      appUrl: app.url,
+      secret,
+      fake: fakeTg,
+      users: N,
+      messages: M,
+      firstUserId: 100_000_000,
+      replyTimeoutMs: 180_000,
+      startJitterMs: Math.min(1000, N),
+      maxConnections: MAX_CONN,
       onProgress: (done, total) => {
         if (Date.now() - lastLog > 5000) {
           lastLog = Date.now();
@@ -198,7 +268,13 @@ async function main() {
     });
     timers.forEach((t) => clearTimeout(t));
     log(`load done in ${(res.wallMs / 1000).toFixed(1)} s; verifying through the memory facade`);
-    const check = await verifyLoad({ redisUrl: redis.url, prefix, sent: res.sent, replies: res.replies, historyLimit: historyMax });
+    const check = await verifyLoad({
+      redisUrl: redis.url,
+      prefix,
+      sent: res.sent,
+      replies: res.replies,
+      historyLimit: historyMax,
+    });
 
     const accepted = res.sent.filter((s) => s.accepted);
     const webhook = summarize(accepted.map((s) => s.webhookMs!));
@@ -208,7 +284,24 @@ async function main() {
     const neverAccepted = res.sent.filter((s) => !s.accepted).length;
     const unsent = N * M - res.sent.length;
     const redo = redoCounts(logFile);
-    const data = { users: N, messages: M, llmMs: LLM_MS, maxConnections: MAX_CONN, errorKinds: res.errors, faults, connectionResets: resets, wallMs: res.wallMs, webhook, e2eMinusLlm: e2e, replied, failedAttempts, neverAccepted, unsent, check, redo };
+    const data = {
+      users: N,
+      messages: M,
+      llmMs: LLM_MS,
+      maxConnections: MAX_CONN,
+      errorKinds: res.errors,
+      faults,
+      connectionResets: resets,
+      wallMs: res.wallMs,
+      webhook,
+      e2eMinusLlm: e2e,
+      replied,
+      failedAttempts,
+      neverAccepted,
+      unsent,
+      check,
+      redo,
+    };
     report.data.load = data;
 
     const s = report.section("Result");
@@ -226,7 +319,15 @@ async function main() {
           ["throughput (replies/s)", (replied / (res.wallMs / 1000)).toFixed(1)],
           ["webhook response p50 / p99 ms", `${fmtMs(webhook.p50)} / ${fmtMs(webhook.p99)}`],
           ["reply time minus LLM p50 / p99 ms", `${fmtMs(e2e.p50)} / ${fmtMs(e2e.p99)}`],
-          ["webhook errors (non-2xx or refused, retried)", failedAttempts + (failedAttempts ? ` (${Object.entries(res.errors).map(([k, v]) => `${k}: ${v}`).join(", ")})` : "")],
+          [
+            "webhook errors (non-2xx or refused, retried)",
+            failedAttempts +
+              (failedAttempts
+                ? ` (${Object.entries(res.errors)
+                    .map(([k, v]) => `${k}: ${v}`)
+                    .join(", ")})`
+                : ""),
+          ],
           ["messages never accepted", neverAccepted],
           ["messages not sent (user stopped after a missing reply)", unsent],
           ["accepted (2xx)", check.accepted],
@@ -238,9 +339,18 @@ async function main() {
           ["out-of-order replies", check.outOfOrder],
           ["replies without a message reference (errors)", check.unmatchedReplies],
           ["users whose assistant history ≠ replies", check.assistantHistoryMismatch],
-          ...faults.map((f) => [f.kind === "app-kill" ? "app killed at / healthy again after" : "Redis killed at / down for", `${f.atS.toFixed(1)} s / ${f.downMs === undefined ? "?" : fmtInt(f.downMs)} ms`] as (string | number)[]),
+          ...faults.map(
+            (f) =>
+              [
+                f.kind === "app-kill" ? "app killed at / healthy again after" : "Redis killed at / down for",
+                `${f.atS.toFixed(1)} s / ${f.downMs === undefined ? "?" : fmtInt(f.downMs)} ms`,
+              ] as (string | number)[],
+          ),
           ...(proxy ? [["connection resets (all connections each time)", resets] as (string | number)[]] : []),
-          ["redo: already answered (marker) / resumed with recorded answer / lock lost / orphan queues resumed", `${redo.alreadyAnswered} / ${redo.resumedWithAnswer} / ${redo.lockLost} / ${redo.orphansResumed}`],
+          [
+            "redo: already answered (marker) / resumed with recorded answer / lock lost / orphan queues resumed",
+            `${redo.alreadyAnswered} / ${redo.resumedWithAnswer} / ${redo.lockLost} / ${redo.orphansResumed}`,
+          ],
         ],
       },
     });
@@ -249,7 +359,14 @@ async function main() {
     const files = report.write(path.join(process.cwd(), "bench/results"), args.json, FAULTY ? "load-fault" : "load");
     console.log(report.markdown());
     log(`wrote ${files.md}`);
-    const bad = check.lostHistory + check.lostMemory + check.duplicateStored + check.duplicateReplies + check.missingReplies + check.outOfOrder + neverAccepted;
+    const bad =
+      check.lostHistory +
+      check.lostMemory +
+      check.duplicateStored +
+      check.duplicateReplies +
+      check.missingReplies +
+      check.outOfOrder +
+      neverAccepted;
     process.exitCode = bad > 0 || (!FAULTY && failedAttempts > 0) ? 1 : 0;
     keepData = bad > 0;
     if (keepData) log(`problems found: Redis data kept in ${redis.dir} (prefix ${prefix}), app log ${logFile}`);

@@ -55,13 +55,21 @@ const { values: args } = parseArgs({
 });
 
 const log = (m: string) => console.error(`[bench] ${m}`);
-const WRAPPERS: Record<string, string> = { redis7: "redis7-server", valkey8: "valkey8-server", redis8: "redis8-server", "redis-stack": "redis-stack-server" };
+const WRAPPERS: Record<string, string> = {
+  redis7: "redis7-server",
+  valkey8: "valkey8-server",
+  redis8: "redis8-server",
+  "redis-stack": "redis-stack-server",
+};
 
 function modelDir(): string | undefined {
   if (process.env.EMBEDDING_MODEL_DIR) return process.env.EMBEDDING_MODEL_DIR;
   try {
     log("fetching the test model (scripts/model/fetch-test-model.sh)");
-    const out = execFileSync("bash", ["scripts/model/fetch-test-model.sh"], { stdio: ["ignore", "pipe", "inherit"] }).toString().trim().split("\n");
+    const out = execFileSync("bash", ["scripts/model/fetch-test-model.sh"], { stdio: ["ignore", "pipe", "inherit"] })
+      .toString()
+      .trim()
+      .split("\n");
     return out.at(-1);
   } catch (e) {
     log(`no model: ${(e as Error).message.split("\n")[0]} — random unit vectors, embedding not measured`);
@@ -78,7 +86,11 @@ interface Target {
 }
 
 async function targets(): Promise<{ list: Target[]; mode: string }> {
-  if (args.server?.length) return { list: args.server.map((url, i) => ({ name: `server${i + 1}`, url })), mode: "the server(s) given with --server (shared: byte counts may include others' writes)" };
+  if (args.server?.length)
+    return {
+      list: args.server.map((url, i) => ({ name: `server${i + 1}`, url })),
+      mode: "the server(s) given with --server (shared: byte counts may include others' writes)",
+    };
   const { servers, env } = matrixFromEnv(process.env, log, { shared: args.shared });
   if (args.shared || !env.MM_SERVER_BIN_DIR) return { list: servers, mode: "the running test servers (shared)" };
   const list: Target[] = [];
@@ -106,7 +118,12 @@ async function measureNaive(redis: Redis, prefix: string, ctx: BenchContext) {
   return { c1, c32 };
 }
 
-async function benchServer(t: Target, ctx: BenchContext, embedder: EmbeddingProvider & { live: boolean }, hasModel: boolean): Promise<ServerResults> {
+async function benchServer(
+  t: Target,
+  ctx: BenchContext,
+  embedder: EmbeddingProvider & { live: boolean },
+  hasModel: boolean,
+): Promise<ServerResults> {
   if (t.start) {
     t.owned = await t.start();
     t.url = t.owned.url;
@@ -126,9 +143,18 @@ async function benchServer(t: Target, ctx: BenchContext, embedder: EmbeddingProv
     const res: ServerResults = { name: t.name, label, url: t.url, engine, floor, naive };
     const only = args.only?.split(",");
     try {
-      if (!only || only.includes("storage")) res.storage = await measureStorage(ctx, { redis, prefix: prefix("s"), engine, embedder, hasLiveModel: hasModel });
-      if (!only || only.includes("bytes")) res.bytes = await measureBytes(ctx, { redis, engine, embedder, prefixBase: prefix("b") });
-      if (!only || only.includes("overhead")) res.overhead = await measureOverhead(ctx, { redis, engine, embedder, prefix: prefix("o") });
+      if (!only || only.includes("storage"))
+        res.storage = await measureStorage(ctx, {
+          redis,
+          prefix: prefix("s"),
+          engine,
+          embedder,
+          hasLiveModel: hasModel,
+        });
+      if (!only || only.includes("bytes"))
+        res.bytes = await measureBytes(ctx, { redis, engine, embedder, prefixBase: prefix("b") });
+      if (!only || only.includes("overhead"))
+        res.overhead = await measureOverhead(ctx, { redis, engine, embedder, prefix: prefix("o") });
     } catch (e) {
       res.error = (e as Error).message;
       log(`  FAILED: ${res.error}`);
@@ -144,8 +170,13 @@ async function main() {
   const quick = args.quick;
   const sizes = { ...(quick ? QUICK : FULL) };
   if (args["per-user"]) {
-    sizes.perUser = args["per-user"].split(",").map((n) => Number(n.replace(/_/g, ""))).filter((n) => Number.isInteger(n) && n > 0).sort((a, b) => a - b);
-    if (!sizes.perUser.length) throw new Error(`--per-user wants sizes like 10000 or 1000,10000, got ${args["per-user"]}`);
+    sizes.perUser = args["per-user"]
+      .split(",")
+      .map((n) => Number(n.replace(/_/g, "")))
+      .filter((n) => Number.isInteger(n) && n > 0)
+      .sort((a, b) => a - b);
+    if (!sizes.perUser.length)
+      throw new Error(`--per-user wants sizes like 10000 or 1000,10000, got ${args["per-user"]}`);
     sizes.spreadTotal = 0; // one user only
   }
   if (args.iterations) sizes.iterations = Math.max(10, Number(args.iterations) || sizes.iterations);
@@ -160,7 +191,10 @@ async function main() {
   if (dir) {
     log("embedding: cold load, single query, batches");
     const onlyOthers = args.only !== undefined && !args.only.split(",").includes("embedding");
-    const m = await measureEmbedding(dir, { queries: onlyOthers ? 30 : sizes.embedQueries, quick: quick || onlyOthers });
+    const m = await measureEmbedding(dir, {
+      queries: onlyOthers ? 30 : sizes.embedQueries,
+      quick: quick || onlyOthers,
+    });
     embedding = m.results;
     real = m.embedder;
   }

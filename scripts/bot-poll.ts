@@ -14,15 +14,23 @@ async function main(): Promise<void> {
   loadEnvConfig(process.cwd());
   const config = getConfig();
   if (config.telegram.mode === "disabled") {
-    console.error("TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather and put the token in .env (see docs/bot.md).");
+    console.error(
+      "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather and put the token in .env (see docs/bot.md).",
+    );
     process.exit(1);
   }
-  if (config.telegram.mode === "webhook") console.warn("BOT_MODE=webhook in the config: polling removes the webhook. Run `npm run webhook:set` afterwards to restore it.");
+  if (config.telegram.mode === "webhook")
+    console.warn(
+      "BOT_MODE=webhook in the config: polling removes the webhook. Run `npm run webhook:set` afterwards to restore it.",
+    );
   for (const m of config.missing) console.warn(`${m.variable} is not set. ${m.effect}`);
 
   const app = getApp();
   app.runtime.embedder.warmUp().catch((e: Error) => console.error(e.message));
-  const poller = await runPoller(app, { label: "npm run bot:poll", dropPending: process.argv.includes("--drop-pending") });
+  const poller = await runPoller(app, {
+    label: "npm run bot:poll",
+    dropPending: process.argv.includes("--drop-pending"),
+  });
   let stopping = false;
   const stop = async () => {
     if (stopping) return; // a second Ctrl+C while stopping must not kill it halfway

@@ -19,9 +19,7 @@ import os from "node:os";
 import path from "node:path";
 
 export type RedisPlan =
-  | { kind: "own"; url: string }
-  | { kind: "production" }
-  | { kind: "embedded"; dataDir: string; port?: number };
+  { kind: "own"; url: string } | { kind: "production" } | { kind: "embedded"; dataDir: string; port?: number };
 
 export class DevRedisError extends Error {
   override name = "DevRedisError";
@@ -36,7 +34,9 @@ export function planRedis(env: Record<string, string | undefined>, root: string)
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
     throw new DevRedisError(`EMBEDDED_REDIS_PORT=${env.EMBEDDED_REDIS_PORT} is not a port number (1-65535).`);
   }
-  const dataDir = env.EMBEDDED_REDIS_DATA_DIR?.trim() ? path.resolve(root, env.EMBEDDED_REDIS_DATA_DIR.trim()) : path.join(root, ".data", "redis");
+  const dataDir = env.EMBEDDED_REDIS_DATA_DIR?.trim()
+    ? path.resolve(root, env.EMBEDDED_REDIS_DATA_DIR.trim())
+    : path.join(root, ".data", "redis");
   return { kind: "embedded", dataDir, port: port || undefined };
 }
 
@@ -67,7 +67,10 @@ const HOW_TO_GET_ONE =
   "or point the app at any Redis with REDIS_URL=redis://host:port in .env.local.";
 
 /** Finds (or installs, on Debian-like Linux) a Redis >= 8 server binary. */
-export function findRedis8(opts: { cacheDir: string; root: string; log: (line: string) => void }): { bin: string; how: string } {
+export function findRedis8(opts: { cacheDir: string; root: string; log: (line: string) => void }): {
+  bin: string;
+  how: string;
+} {
   const cached = path.join(opts.cacheDir, "bin", "redis8-server");
   if (existsSync(cached) && (majorVersion(cached) ?? 0) >= 8) return { bin: cached, how: "cached" };
   const system = onPath("redis-server");
@@ -75,8 +78,12 @@ export function findRedis8(opts: { cacheDir: string; root: string; log: (line: s
   if (system && (systemMajor ?? 0) >= 8) return { bin: system, how: "on PATH" };
   const debianLike = process.platform === "linux" && onPath("apt-get") && onPath("dpkg-deb");
   if (!debianLike) {
-    const seen = system ? `the redis-server on PATH is version ${systemMajor ?? "unknown"}, not 8+` : "no redis-server >= 8 on PATH";
-    throw new DevRedisError(`Cannot start the embedded Redis 8: ${seen}, and automatic install needs Debian's apt-get. ${HOW_TO_GET_ONE}`);
+    const seen = system
+      ? `the redis-server on PATH is version ${systemMajor ?? "unknown"}, not 8+`
+      : "no redis-server >= 8 on PATH";
+    throw new DevRedisError(
+      `Cannot start the embedded Redis 8: ${seen}, and automatic install needs Debian's apt-get. ${HOW_TO_GET_ONE}`,
+    );
   }
   opts.log("installing Redis 8 once (Debian packages, cached in " + opts.cacheDir + "; about a minute)…");
   try {
@@ -90,7 +97,10 @@ export function findRedis8(opts: { cacheDir: string; root: string; log: (line: s
     throw new DevRedisError(`${bin} does not report Redis 8`);
   } catch (e) {
     const stderr = (e as { stderr?: Buffer }).stderr?.toString().trim().split("\n").slice(-3).join(" ") ?? "";
-    throw new DevRedisError(`Cannot install the embedded Redis 8 (${stderr || (e as Error).message}). ${HOW_TO_GET_ONE}`, { cause: e });
+    throw new DevRedisError(
+      `Cannot install the embedded Redis 8 (${stderr || (e as Error).message}). ${HOW_TO_GET_ONE}`,
+      { cause: e },
+    );
   }
 }
 
@@ -194,7 +204,15 @@ export async function startEmbeddedRedis(opts: {
     try {
       const s = JSON.parse(readFileSync(stateFile, "utf8")) as StateFile;
       if (pidAlive(s.pid) && pidAlive(s.owner) && (await ping(s.port))) {
-        return { url: `redis://127.0.0.1:${s.port}`, port: s.port, pid: s.pid, dataDir: opts.dataDir, reused: true, bin: "", stop: async () => {} };
+        return {
+          url: `redis://127.0.0.1:${s.port}`,
+          port: s.port,
+          pid: s.pid,
+          dataDir: opts.dataDir,
+          reused: true,
+          bin: "",
+          stop: async () => {},
+        };
       }
       if (pidAlive(s.pid)) {
         // Left over by a launcher that died: stop it so it releases the data folder.
@@ -209,18 +227,42 @@ export async function startEmbeddedRedis(opts: {
 
   const { bin } = findRedis8(opts);
   const port = opts.port ?? (await freePort());
-  if (await ping(port)) throw new DevRedisError(`Port ${port} (EMBEDDED_REDIS_PORT) is already used by another Redis; pick another port or set REDIS_URL to use that one.`);
+  if (await ping(port))
+    throw new DevRedisError(
+      `Port ${port} (EMBEDDED_REDIS_PORT) is already used by another Redis; pick another port or set REDIS_URL to use that one.`,
+    );
   writeFileSync(logFile, "");
   const child: ChildProcess = spawn(
     bin,
-    ["--bind", "127.0.0.1", "--port", String(port), "--protected-mode", "yes", "--dir", opts.dataDir,
-      "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--daemonize", "no", "--logfile", logFile],
+    [
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--protected-mode",
+      "yes",
+      "--dir",
+      opts.dataDir,
+      "--appendonly",
+      "yes",
+      "--appendfsync",
+      "everysec",
+      "--save",
+      "",
+      "--daemonize",
+      "no",
+      "--logfile",
+      logFile,
+    ],
     { detached: true, stdio: "ignore" }, // own process group: Ctrl+C reaches the app first, we stop Redis after it
   );
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   let spawnError: Error | undefined;
   child.once("error", (e) => (spawnError = e));
-  const up = await waitFor(async () => spawnError !== undefined || child.exitCode !== null || (await ping(port)), 20_000);
+  const up = await waitFor(
+    async () => spawnError !== undefined || child.exitCode !== null || (await ping(port)),
+    20_000,
+  );
   if (!up || spawnError || child.exitCode !== null || !(await ping(port))) {
     child.kill("SIGKILL");
     throw new DevRedisError(
@@ -244,7 +286,10 @@ export async function startEmbeddedRedis(opts: {
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {
           child.kill("SIGTERM");
-          const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
+          const gone = await Promise.race([
+            exited.then(() => true),
+            new Promise<boolean>((r) => setTimeout(() => r(false), 10_000)),
+          ]);
           if (!gone) child.kill("SIGKILL");
         }
         rmSync(stateFile, { force: true });

@@ -11,7 +11,14 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
-import { defaultCacheDir, DevRedisError, planRedis, spawnWatchdog, startEmbeddedRedis, type EmbeddedRedis } from "./dev-redis";
+import {
+  defaultCacheDir,
+  DevRedisError,
+  planRedis,
+  spawnWatchdog,
+  startEmbeddedRedis,
+  type EmbeddedRedis,
+} from "./dev-redis";
 
 const root = path.resolve(__dirname, "..");
 const say = (line: string) => console.log(`[dev] ${line}`);
@@ -31,9 +38,19 @@ async function main(): Promise<void> {
     if (plan.kind === "own") say(`using REDIS_URL from the environment (no embedded Redis)`);
     else if (plan.kind === "production") say("NODE_ENV=production: no embedded Redis; REDIS_URL is required");
     else {
-      redis = await startEmbeddedRedis({ dataDir: plan.dataDir, port: plan.port, cacheDir: defaultCacheDir(process.env), root, log: say });
-      const rel = path.relative(root, redis.dataDir).startsWith("..") ? redis.dataDir : path.relative(root, redis.dataDir) || ".";
-      say(`embedded Redis 8 at ${redis.url}, data in ${rel}${redis.reused ? " (shared with the dev server already running)" : ""}; set REDIS_URL to use your own`);
+      redis = await startEmbeddedRedis({
+        dataDir: plan.dataDir,
+        port: plan.port,
+        cacheDir: defaultCacheDir(process.env),
+        root,
+        log: say,
+      });
+      const rel = path.relative(root, redis.dataDir).startsWith("..")
+        ? redis.dataDir
+        : path.relative(root, redis.dataDir) || ".";
+      say(
+        `embedded Redis 8 at ${redis.url}, data in ${rel}${redis.reused ? " (shared with the dev server already running)" : ""}; set REDIS_URL to use your own`,
+      );
       childEnv.REDIS_URL = redis.url;
       childEnv.EMBEDDED_REDIS_DATA_DIR = redis.dataDir;
     }

@@ -41,7 +41,17 @@ const argsSchema = z.object({
 
 async function main() {
   const { values } = parseArgs({
-    options: { data: { type: "string" }, engine: { type: "string" }, mode: { type: "string" }, k: { type: "string" }, only: { type: "string" }, json: { type: "string" }, cache: { type: "string" }, "no-cache": { type: "boolean" }, context: { type: "string" } },
+    options: {
+      data: { type: "string" },
+      engine: { type: "string" },
+      mode: { type: "string" },
+      k: { type: "string" },
+      only: { type: "string" },
+      json: { type: "string" },
+      cache: { type: "string" },
+      "no-cache": { type: "boolean" },
+      context: { type: "string" },
+    },
   });
   const parsed = argsSchema.safeParse(values);
   if (!parsed.success) {
@@ -60,8 +70,12 @@ async function main() {
     const embedder = a["no-cache"] ? model : withDiskCache(model, a.cache);
     await embedder.warmUp();
     const result = await runLocomoEval({
-      redis, engine, embedder, conversations,
-      encoding: config.vector.encoding, algorithm: config.vector.algorithm,
+      redis,
+      engine,
+      embedder,
+      conversations,
+      encoding: config.vector.encoding,
+      algorithm: config.vector.algorithm,
       context: a.context === "on",
       modes: a.mode === "all" ? ["dense", "lexical", "hybrid"] : [a.mode],
       ks: a.k,
@@ -69,8 +83,23 @@ async function main() {
     });
     console.log(formatTable(result, a.k));
     if (a.json) {
-      const out: Record<string, unknown> = { engine: result.engine, model: result.model, ingest_per_s: result.ingest_per_s, ingest_cpu_ms_per_turn: result.ingest_cpu_ms_per_turn, turns: result.turns };
-      for (const [mode, m] of Object.entries(result.modes)) out[mode] = { ...m.recall, n: m.n, query_p50_ms: m.query_p50_ms, query_p95_ms: m.query_p95_ms, byCategory: m.byCategory, perConversation: m.perConversation, byConversation: m.byConversation };
+      const out: Record<string, unknown> = {
+        engine: result.engine,
+        model: result.model,
+        ingest_per_s: result.ingest_per_s,
+        ingest_cpu_ms_per_turn: result.ingest_cpu_ms_per_turn,
+        turns: result.turns,
+      };
+      for (const [mode, m] of Object.entries(result.modes))
+        out[mode] = {
+          ...m.recall,
+          n: m.n,
+          query_p50_ms: m.query_p50_ms,
+          query_p95_ms: m.query_p95_ms,
+          byCategory: m.byCategory,
+          perConversation: m.perConversation,
+          byConversation: m.byConversation,
+        };
       writeFileSync(a.json, JSON.stringify(out, null, 2) + "\n");
       console.error(`wrote ${a.json}`);
     }

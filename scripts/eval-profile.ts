@@ -31,7 +31,14 @@ const argsSchema = z.object({
 });
 
 async function main() {
-  const { values } = parseArgs({ options: { data: { type: "string" }, only: { type: "string" }, every: { type: "string" }, json: { type: "string" } } });
+  const { values } = parseArgs({
+    options: {
+      data: { type: "string" },
+      only: { type: "string" },
+      every: { type: "string" },
+      json: { type: "string" },
+    },
+  });
   const parsed = argsSchema.safeParse(values);
   if (!parsed.success) {
     console.error(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
@@ -39,7 +46,9 @@ async function main() {
   }
   const config = loadConfig(process.env);
   if (!config.llm.apiKey) {
-    console.error("eval:profile needs a real chat model: set OPENAI_API_KEY (and OPENAI_BASE_URL for an OpenAI-compatible server).");
+    console.error(
+      "eval:profile needs a real chat model: set OPENAI_API_KEY (and OPENAI_BASE_URL for an OpenAI-compatible server).",
+    );
     process.exit(2);
   }
   const conversations = loadConversations(parsed.data.data, parsed.data.only?.split(","));
@@ -47,20 +56,34 @@ async function main() {
   const prefix = `eval:profile:${randomUUID().slice(0, 8)}:`;
   const embedder = createEmbedder(config.embedding);
   const opts: CreateMemoryOptions = {
-    redis, prefix, engine: chooseEngine(await probeRedis(redis), config.vector.engine), embedder, historyMax: 200, ttlDays: 1,
-    longTermTtlDays: 0, maxMessageChars: 16000, encoding: config.vector.encoding, algorithm: config.vector.algorithm,
+    redis,
+    prefix,
+    engine: chooseEngine(await probeRedis(redis), config.vector.engine),
+    embedder,
+    historyMax: 200,
+    ttlDays: 1,
+    longTermTtlDays: 0,
+    maxMessageChars: 16000,
+    encoding: config.vector.encoding,
+    algorithm: config.vector.algorithm,
   };
   const memory = createMemory(opts);
   try {
     await memory.init();
     const result = await runProfileCheck({
-      memory, llm: createOpenAiLlm(config.llm), model: config.llm.defaultModel,
-      everyTurns: parsed.data.every ?? config.profile.everyTurns, conversations, progress: (l) => console.error(l),
+      memory,
+      llm: createOpenAiLlm(config.llm),
+      model: config.llm.defaultModel,
+      everyTurns: parsed.data.every ?? config.profile.everyTurns,
+      conversations,
+      progress: (l) => console.error(l),
     });
     console.log(JSON.stringify(result, null, 2));
     if (parsed.data.json) writeFileSync(parsed.data.json, JSON.stringify({ profile: result }, null, 2));
   } finally {
-    await createMemoryContext(opts).engine.dropAll().catch(() => undefined);
+    await createMemoryContext(opts)
+      .engine.dropAll()
+      .catch(() => undefined);
     await deleteMatching(redis, `${prefix}*`).catch(() => undefined);
     memory.close();
     redis.disconnect();

@@ -20,7 +20,8 @@ export function renderKeysDoc(): string {
       "| Key | Type | TTL | Conversation | Slot group | Written by | What |",
       "| --- | --- | --- | --- | --- | --- | --- |",
       ...KEY_REGISTRY.filter((k) => k.owner === owner).map(
-        (k) => `| \`${cell(k.pattern)}\` | ${k.type} | ${cell(k.ttl)} | ${k.conversation ? "yes" : "no"} | ${k.slot} | \`${cell(k.writer)}\` | ${cell(k.what)} |`,
+        (k) =>
+          `| \`${cell(k.pattern)}\` | ${k.type} | ${cell(k.ttl)} | ${k.conversation ? "yes" : "no"} | ${k.slot} | \`${cell(k.writer)}\` | ${cell(k.what)} |`,
       ),
       "",
     ]),

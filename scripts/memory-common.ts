@@ -39,7 +39,9 @@ export function progressBar(label: string) {
     if (process.stderr.isTTY) {
       const width = 30;
       const fill = Math.round((pct / 100) * width);
-      process.stderr.write(`\r${label} [${"#".repeat(fill)}${".".repeat(width - fill)}] ${pct}% ${done}/${total} ${note}   `);
+      process.stderr.write(
+        `\r${label} [${"#".repeat(fill)}${".".repeat(width - fill)}] ${pct}% ${done}/${total} ${note}   `,
+      );
       if (pct === 100 && done >= total) process.stderr.write("\n");
     } else if (pct >= lastPct + 10 || (pct === 100 && lastPct !== 100)) {
       lastPct = pct;

@@ -14,11 +14,20 @@ import { closeRuntime, fail, writeLine } from "./memory-common";
 const USAGE = "usage: npm run memory:export -- (--user ID | --all) [--vectors] [--out FILE]";
 
 async function main() {
-  const { values } = parseArgs({ options: { user: { type: "string" }, all: { type: "boolean" }, vectors: { type: "boolean" }, out: { type: "string" }, help: { type: "boolean" } } });
+  const { values } = parseArgs({
+    options: {
+      user: { type: "string" },
+      all: { type: "boolean" },
+      vectors: { type: "boolean" },
+      out: { type: "string" },
+      help: { type: "boolean" },
+    },
+  });
   if (values.help) return console.log(USAGE);
   if (!values.user === !values.all) throw new Error(`give exactly one of --user ID or --all.\n${USAGE}`);
   const userId = values.user === undefined ? undefined : Number(values.user);
-  if (userId !== undefined && (!Number.isSafeInteger(userId) || userId <= 0)) throw new Error(`--user must be a numeric Telegram user id, got "${values.user}".`);
+  if (userId !== undefined && (!Number.isSafeInteger(userId) || userId <= 0))
+    throw new Error(`--user must be a numeric Telegram user id, got "${values.user}".`);
   const file = values.out ? createWriteStream(values.out) : undefined;
   if (file) await new Promise((resolve, reject) => file.once("open", resolve).once("error", reject));
   const out = file ?? process.stdout;
@@ -27,7 +36,8 @@ async function main() {
   const opts = { vectors: Boolean(values.vectors) };
   if (userId !== undefined) {
     const doc = await memory.exportUser(userId, opts);
-    if (doc.history.length === 0 && doc.memories.length === 0 && doc.settings.messages === 0) console.error(`note: user ${userId} has no stored data`);
+    if (doc.history.length === 0 && doc.memories.length === 0 && doc.settings.messages === 0)
+      console.error(`note: user ${userId} has no stored data`);
     await writeLine(out, JSON.stringify(doc));
     console.error(`exported user ${userId}: ${doc.history.length} history messages, ${doc.memories.length} memories`);
   } else {
@@ -42,7 +52,8 @@ async function main() {
     }
     console.error(`exported ${n} user(s)`);
   }
-  if (file) await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  if (file)
+    await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }
 
 main()

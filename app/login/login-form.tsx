@@ -15,7 +15,11 @@ export function LoginForm({ next }: { next: string }) {
     setError(undefined);
     const password = String(new FormData(e.currentTarget).get("password") ?? "");
     try {
-      const res = await fetch("/api/admin/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ password }) });
+      const res = await fetch("/api/admin/session", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ password }),
+      });
       if (res.ok) {
         router.replace(next);
         router.refresh();
@@ -33,7 +37,15 @@ export function LoginForm({ next }: { next: string }) {
     <form onSubmit={submit} className="mt-6 space-y-3" data-testid="login-form">
       <label className="block text-sm font-medium">
         Password
-        <input name="password" type="password" autoComplete="current-password" required autoFocus className={`${input} mt-1 block w-full`} data-testid="login-password" />
+        <input
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          autoFocus
+          className={`${input} mt-1 block w-full`}
+          data-testid="login-password"
+        />
       </label>
       {error && (
         <p role="alert" className="text-sm text-red-700" data-testid="login-error">

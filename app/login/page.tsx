@@ -5,7 +5,11 @@ import { LoginForm } from "./login-form";
 
 export const dynamic = "force-dynamic";
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   // Only same-origin paths are followed after login (no open redirect): lib/auth/next-path.ts.
   const next = safeNextPath((await searchParams).next);
   if (await isLoggedIn()) redirect(next);

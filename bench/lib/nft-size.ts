@@ -46,6 +46,9 @@ export function tracedSize(traces: string[]): TracedSize {
     const name = packageOf(f);
     byPkg.set(name, (byPkg.get(name) ?? 0) + st.size);
   }
-  const byPackage = [...byPkg].map(([name, b]) => ({ name, bytes: b })).sort((a, b) => b.bytes - a.bytes).slice(0, 12);
+  const byPackage = [...byPkg]
+    .map(([name, b]) => ({ name, bytes: b }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 12);
   return { files: files.size, bytes, byPackage, missing };
 }

@@ -22,7 +22,12 @@ async function waitForPing(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   while (Date.now() < deadline) {
-    const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
+    const r = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 500,
+    });
     r.on("error", () => undefined);
     try {
       await r.connect();
@@ -54,19 +59,40 @@ export interface OwnedServer {
  * flushed, measured (INFO memory) or killed without touching anyone else's server.
  * `binary` is a wrapper from $MM_SERVER_BIN_DIR (redis7-server, valkey8-server, …).
  */
-export async function startOwnedServer(binary: string, opts: { appendonly?: boolean; label?: string } = {}): Promise<OwnedServer> {
+export async function startOwnedServer(
+  binary: string,
+  opts: { appendonly?: boolean; label?: string } = {},
+): Promise<OwnedServer> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), `mindmate-bench-${opts.label ?? "redis"}-`));
   mkdirSync(dir, { recursive: true });
   const url = `redis://127.0.0.1:${port}`;
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--daemonize", "no",
-    "--appendonly", opts.appendonly ? "yes" : "no", "--appendfsync", opts.appendonly ? "always" : "everysec", "--maxmemory-policy", "noeviction"];
+  const args = [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    dir,
+    "--save",
+    "",
+    "--daemonize",
+    "no",
+    "--appendonly",
+    opts.appendonly ? "yes" : "no",
+    "--appendfsync",
+    opts.appendonly ? "always" : "everysec",
+    "--maxmemory-policy",
+    "noeviction",
+  ];
   let child: ChildProcess | undefined;
 
   const launch = async () => {
     const log = openSync(path.join(dir, "server.log"), "a");
     child = spawn(binary, args, { stdio: ["ignore", log, log] });
-    const exited = new Promise<never>((_, reject) => child!.once("exit", (code) => reject(new Error(`${binary} exited with ${code}; see ${dir}/server.log`))));
+    const exited = new Promise<never>((_, reject) =>
+      child!.once("exit", (code) => reject(new Error(`${binary} exited with ${code}; see ${dir}/server.log`))),
+    );
     exited.catch(() => undefined);
     await Promise.race([waitForPing(url, 30_000), exited]);
   };

@@ -67,7 +67,10 @@ export class Report {
   write(dir: string, jsonPath?: string, suffix = ""): { md: string; json: string } {
     mkdirSync(dir, { recursive: true });
     this.meta.loadAvg.end ??= os.loadavg()[0]!;
-    const stamp = this.meta.startedAt.replace(/[:]/g, "").replace(/\.\d+Z$/, "Z").replace("T", "-");
+    const stamp = this.meta.startedAt
+      .replace(/[:]/g, "")
+      .replace(/\.\d+Z$/, "Z")
+      .replace("T", "-");
     const base = path.join(dir, `${stamp}-${this.meta.gitSha}${suffix ? "-" + suffix : ""}`);
     const md = `${base}.md`;
     const json = jsonPath ?? `${base}.json`;
@@ -89,7 +92,9 @@ export function renderTable(t: Table): string {
 
 function git(args: string[]): string {
   try {
-    return execFileSync("git", args, { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    return execFileSync("git", args, { stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
   } catch {
     return "";
   }

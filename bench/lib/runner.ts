@@ -63,7 +63,11 @@ export async function run(op: (i: number) => Promise<unknown>, opts: RunOptions)
 }
 
 /** Runs `fn` over items with at most `limit` in flight (bulk loading). */
-export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<unknown>): Promise<void> {
+export async function pool<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<unknown>,
+): Promise<void> {
   let next = 0;
   async function worker() {
     while (next < items.length) {

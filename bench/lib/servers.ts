@@ -33,17 +33,28 @@ export function parseExports(text: string): Record<string, string> {
  * The test matrix from the environment; when none of its URLs is set, starts the servers with
  * scripts/test-servers.sh (idempotent) and reads the URLs it prints.
  */
-export function matrixFromEnv(env: Record<string, string | undefined>, log: (m: string) => void, opts: { shared?: boolean } = {}): { servers: { name: string; url: string }[]; env: Record<string, string> } {
-  let vars: Record<string, string> = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === "string"));
+export function matrixFromEnv(
+  env: Record<string, string | undefined>,
+  log: (m: string) => void,
+  opts: { shared?: boolean } = {},
+): { servers: { name: string; url: string }[]; env: Record<string, string> } {
+  let vars: Record<string, string> = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
   // The wrappers are enough for private instances: never start (or restart) the shared test
   // servers on their default ports 6391-6394, which other people's runs may be using.
-  const bin = vars.MM_SERVER_BIN_DIR ?? path.join(vars.MINDMATE_CACHE ?? path.join(os.homedir(), ".cache/mindmate"), "bin");
+  const bin =
+    vars.MM_SERVER_BIN_DIR ?? path.join(vars.MINDMATE_CACHE ?? path.join(os.homedir(), ".cache/mindmate"), "bin");
   if (!MATRIX.some(([, v]) => vars[v]) && WRAPPER_FILES.every((f) => existsSync(path.join(bin, f))) && !opts.shared) {
     return { servers: MATRIX.map(([name]) => ({ name, url: "" })), env: { ...vars, MM_SERVER_BIN_DIR: bin } };
   }
   if (!MATRIX.some(([, v]) => vars[v])) {
-    log("no REDIS7_URL/VALKEY8_URL/REDIS8_URL/REDIS_STACK_URL set: starting the test servers (scripts/test-servers.sh start)");
-    const out = execFileSync("bash", ["scripts/test-servers.sh", "start"], { stdio: ["ignore", "pipe", "inherit"] }).toString();
+    log(
+      "no REDIS7_URL/VALKEY8_URL/REDIS8_URL/REDIS_STACK_URL set: starting the test servers (scripts/test-servers.sh start)",
+    );
+    const out = execFileSync("bash", ["scripts/test-servers.sh", "start"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    }).toString();
     vars = { ...vars, ...parseExports(out) };
   }
   const servers = MATRIX.filter(([, v]) => vars[v]).map(([name, v]) => ({ name, url: vars[v]! }));

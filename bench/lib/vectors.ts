@@ -80,7 +80,11 @@ export class VectorBank {
 }
 
 /** Builds the bank from the real model when given, else random unit vectors. */
-export async function createVectorBank(model: EmbeddingProvider | undefined, anchorTexts: string[], dims = 384): Promise<VectorBank> {
+export async function createVectorBank(
+  model: EmbeddingProvider | undefined,
+  anchorTexts: string[],
+  dims = 384,
+): Promise<VectorBank> {
   if (!model) return new VectorBank("random", [], dims);
   const anchors = await model.embed(anchorTexts);
   return new VectorBank("real", anchors, model.dims);
@@ -91,7 +95,10 @@ export async function createVectorBank(model: EmbeddingProvider | undefined, anc
  * measure recall including the query embedding). Same id as the real model when there is one,
  * so an index built with bank vectors accepts it.
  */
-export function switchableEmbedder(bank: VectorBank, real: EmbeddingProvider | undefined): EmbeddingProvider & { live: boolean } {
+export function switchableEmbedder(
+  bank: VectorBank,
+  real: EmbeddingProvider | undefined,
+): EmbeddingProvider & { live: boolean } {
   const base = bank.embedder(real?.id ?? "bench:random-unit-vectors");
   const e = {
     ...base,

@@ -17,7 +17,13 @@ export interface RunningApp {
  * first when missing or older than the sources (the same build the deploy test and Playwright
  * use). `env` is the server's whole environment (the caller decides what it inherits).
  */
-export async function startApp(opts: { port: number; env: NodeJS.ProcessEnv; logFile: string; onLog?: (m: string) => void; nodeArgs?: string[] }): Promise<RunningApp> {
+export async function startApp(opts: {
+  port: number;
+  env: NodeJS.ProcessEnv;
+  logFile: string;
+  onLog?: (m: string) => void;
+  nodeArgs?: string[];
+}): Promise<RunningApp> {
   const { serverJs } = ensureStandaloneBuild(opts.onLog);
   const url = `http://127.0.0.1:${opts.port}`;
   let child: ChildProcess;
@@ -38,7 +44,9 @@ export async function startApp(opts: { port: number; env: NodeJS.ProcessEnv; log
     });
     closeSync(log);
     const c = child;
-    const exited = new Promise<never>((_, reject) => c.once("exit", (code) => reject(new Error(`the app exited with ${code}; see ${opts.logFile}`))));
+    const exited = new Promise<never>((_, reject) =>
+      c.once("exit", (code) => reject(new Error(`the app exited with ${code}; see ${opts.logFile}`))),
+    );
     exited.catch(() => undefined);
     try {
       await Promise.race([waitHealthy(url, 600_000), exited]);

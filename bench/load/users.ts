@@ -44,7 +44,20 @@ export interface LoadOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-const words = ["today", "weekend", "my sister", "the garden", "work", "a long walk", "Lisbon", "my cat", "dinner", "the exam", "running", "guitar"];
+const words = [
+  "today",
+  "weekend",
+  "my sister",
+  "the garden",
+  "work",
+  "a long walk",
+  "Lisbon",
+  "my cat",
+  "dinner",
+  "the exam",
+  "running",
+  "guitar",
+];
 
 /** The text carries `ref u<id> m<seq>` so the fake model's echo ("You said: …") identifies the reply. */
 export function messageText(user: number, seq: number, r: () => number): string {
@@ -59,7 +72,13 @@ export function update(user: number, updateId: number, messageId: number, text: 
   const from = { id: user, is_bot: false, first_name: `User${user}`, language_code: "en" };
   return {
     update_id: updateId,
-    message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: user, type: "private", first_name: from.first_name }, from, text },
+    message: {
+      message_id: messageId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: user, type: "private", first_name: from.first_name },
+      from,
+      text,
+    },
   };
 }
 
@@ -70,7 +89,10 @@ class ReplyRouter {
   private waiters = new Map<string, () => void>();
   private timer: NodeJS.Timeout;
 
-  constructor(private readonly fake: FakeTelegram, private readonly isOurs: (chat: number) => boolean) {
+  constructor(
+    private readonly fake: FakeTelegram,
+    private readonly isOurs: (chat: number) => boolean,
+  ) {
     this.timer = setInterval(() => this.scan(), 2);
   }
 
@@ -130,7 +152,9 @@ function limiter(max: number) {
   };
 }
 
-export async function runUsers(o: LoadOptions): Promise<{ sent: SentMessage[]; replies: ObservedReply[]; wallMs: number; errors: Record<string, number> }> {
+export async function runUsers(
+  o: LoadOptions,
+): Promise<{ sent: SentMessage[]; replies: ObservedReply[]; wallMs: number; errors: Record<string, number> }> {
   let nextUpdateId = 1_000_000 + Math.floor(Math.random() * 1_000_000);
   const router = new ReplyRouter(o.fake, (chat) => chat >= o.firstUserId && chat < o.firstUserId + o.users);
   const sent: SentMessage[] = [];
@@ -167,7 +191,15 @@ export async function runUsers(o: LoadOptions): Promise<{ sent: SentMessage[]; r
     const r = rng(id);
     await new Promise((res) => setTimeout(res, r() * o.startJitterMs));
     for (let seq = 1; seq <= o.messages; seq++) {
-      const s: SentMessage = { user: id, seq, updateId: nextUpdateId++, messageId: seq * 2, sentAt: Date.now(), failedAttempts: 0, accepted: false };
+      const s: SentMessage = {
+        user: id,
+        seq,
+        updateId: nextUpdateId++,
+        messageId: seq * 2,
+        sentAt: Date.now(),
+        failedAttempts: 0,
+        accepted: false,
+      };
       sent.push(s);
       const body = JSON.stringify(update(id, s.updateId, s.messageId, messageText(id, seq, r)));
       // Telegram retries a failed delivery with growing pauses; so do we, for up to ~2 minutes.

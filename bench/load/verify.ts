@@ -30,7 +30,13 @@ export interface LoadCheck {
 /** A stand-in with the real model's id: reading history and memories never embeds. */
 function readOnlyEmbedder(id: string): EmbeddingProvider {
   const status: EmbedderStatus = { provider: "local", model: id, dims: 384, loaded: true };
-  return { id, dims: 384, embed: () => Promise.reject(new Error("verification does not embed")), status: () => status, warmUp: async () => undefined };
+  return {
+    id,
+    dims: 384,
+    embed: () => Promise.reject(new Error("verification does not embed")),
+    status: () => status,
+    warmUp: async () => undefined,
+  };
 }
 
 /**
@@ -38,16 +44,43 @@ function readOnlyEmbedder(id: string): EmbeddingProvider {
  * history and as a long-term memory — read back through the memory facade, and every one must
  * have exactly one reply, in order.
  */
-export async function verifyLoad(o: { redisUrl: string; prefix: string; sent: SentMessage[]; replies: ObservedReply[]; historyLimit: number }): Promise<LoadCheck> {
+export async function verifyLoad(o: {
+  redisUrl: string;
+  prefix: string;
+  sent: SentMessage[];
+  replies: ObservedReply[];
+  historyLimit: number;
+}): Promise<LoadCheck> {
   const redis = createRedisClient({ url: o.redisUrl, name: "mindmate-bench-verify", commandTimeoutMs: 30_000 });
   const engine = chooseEngine(await probeRedis(redis), "auto");
   const memory = createMemory({
-    redis, prefix: o.prefix, engine, embedder: readOnlyEmbedder("local:Xenova/all-MiniLM-L6-v2"),
-    historyMax: o.historyLimit, ttlDays: 30, longTermTtlDays: 30, maxMessageChars: 16000, algorithm: "HNSW", // encoding: the index keeps what the app wrote
+    redis,
+    prefix: o.prefix,
+    engine,
+    embedder: readOnlyEmbedder("local:Xenova/all-MiniLM-L6-v2"),
+    historyMax: o.historyLimit,
+    ttlDays: 30,
+    longTermTtlDays: 30,
+    maxMessageChars: 16000,
+    algorithm: "HNSW", // encoding: the index keeps what the app wrote
   });
-  const check: LoadCheck = { accepted: 0, lostHistory: 0, lostMemory: 0, duplicateStored: 0, duplicateReplies: 0, missingReplies: 0, outOfOrder: 0, unmatchedReplies: 0, assistantHistoryMismatch: 0, details: [] };
+  const check: LoadCheck = {
+    accepted: 0,
+    lostHistory: 0,
+    lostMemory: 0,
+    duplicateStored: 0,
+    duplicateReplies: 0,
+    missingReplies: 0,
+    outOfOrder: 0,
+    unmatchedReplies: 0,
+    assistantHistoryMismatch: 0,
+    details: [],
+  };
   const note = (s: SentMessage, what: string) => {
-    if (check.details.length < 20) check.details.push(`user ${s.user} m${s.seq} update ${s.updateId} sent ${new Date(s.sentAt).toISOString()}: ${what}`);
+    if (check.details.length < 20)
+      check.details.push(
+        `user ${s.user} m${s.seq} update ${s.updateId} sent ${new Date(s.sentAt).toISOString()}: ${what}`,
+      );
   };
   try {
     await memory.init();
@@ -78,7 +111,8 @@ export async function verifyLoad(o: { redisUrl: string; prefix: string; sent: Se
         const n = order.filter((q) => q === s.seq).length;
         if (n === 0) check.missingReplies++;
         if (n > 1) check.duplicateReplies += n - 1;
-        if (inHistory !== 1 || inMemory !== 1 || n !== 1) note(s, `history ${inHistory}, memories ${inMemory}, replies ${n}`);
+        if (inHistory !== 1 || inMemory !== 1 || n !== 1)
+          note(s, `history ${inHistory}, memories ${inMemory}, replies ${n}`);
       }
     }
     return check;

@@ -52,15 +52,32 @@ async function piecesOf(redis: Redis, prefix: string, messages: number): Promise
   return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, Math.round((v / messages) * 10) / 10]));
 }
 
-async function fill(o: { redis: Redis; engine: VectorEngineName; embedder: EmbeddingProvider }, prefix: string, encoding: VectorEncoding | undefined, msgs: { role: "user" | "assistant"; content: string }[], users: number, r: BytesResult): Promise<void> {
+async function fill(
+  o: { redis: Redis; engine: VectorEngineName; embedder: EmbeddingProvider },
+  prefix: string,
+  encoding: VectorEncoding | undefined,
+  msgs: { role: "user" | "assistant"; content: string }[],
+  users: number,
+  r: BytesResult,
+): Promise<void> {
   const memory = createMemory({
-    redis: o.redis, prefix, engine: o.engine, embedder: o.embedder,
-    historyMax: 100, ttlDays: 30, longTermTtlDays: 30, maxMessageChars: 16000, encoding, algorithm: "HNSW",
+    redis: o.redis,
+    prefix,
+    engine: o.engine,
+    embedder: o.embedder,
+    historyMax: 100,
+    ttlDays: 30,
+    longTermTtlDays: 30,
+    maxMessageChars: 16000,
+    encoding,
+    algorithm: "HNSW",
   });
   try {
     await memory.init();
     const before = await usedMemory(o.redis);
-    await pool(msgs, 32, (m, i) => memory.appendMessage({ userId: 3_000_000 + (i % users), role: m.role, content: m.content }));
+    await pool(msgs, 32, (m, i) =>
+      memory.appendMessage({ userId: 3_000_000 + (i % users), role: m.role, content: m.content }),
+    );
     r.bytesPerMessage = ((await usedMemory(o.redis)) - before) / msgs.length;
     r.pieces = await piecesOf(o.redis, prefix, msgs.length);
   } catch (e) {
@@ -78,21 +95,35 @@ async function fill(o: { redis: Redis; engine: VectorEngineName; embedder: Embed
  * history list each). With the default encoding: at 100 and at 1,000 memories per user (the
  * target is stated at 1,000), with the per-key-kind breakdown (`pieces`).
  */
-export async function measureBytes(ctx: BenchContext, o: { redis: Redis; engine: VectorEngineName; embedder: EmbeddingProvider; prefixBase: string }): Promise<BytesResult[]> {
+export async function measureBytes(
+  ctx: BenchContext,
+  o: { redis: Redis; engine: VectorEngineName; embedder: EmbeddingProvider; prefixBase: string },
+): Promise<BytesResult[]> {
   const n = ctx.sizes.memoryMessages;
   const out: BytesResult[] = [];
   for (const encoding of ["float32", "float16", "int8"] as const) {
     const r: BytesResult = { engine: o.engine, encoding, messages: n, users: USERS };
     await fill(o, `${o.prefixBase}${encoding}:`, encoding, conversation(n, 777), USERS, r);
-    ctx.log(`    bytes/message ${o.engine} ${encoding}: ${r.bytesPerMessage ? Math.round(r.bytesPerMessage) : r.error}`);
+    ctx.log(
+      `    bytes/message ${o.engine} ${encoding}: ${r.bytesPerMessage ? Math.round(r.bytesPerMessage) : r.error}`,
+    );
     out.push(r);
   }
   for (const perUser of [100, 1000]) {
     const users = Math.max(2, Math.ceil(n / perUser));
     const msgs = conversation(users * perUser, 778);
-    const r: BytesResult = { engine: o.engine, encoding: "default", resolved: defaultEncoding(o.engine), messages: msgs.length, users, perUser };
+    const r: BytesResult = {
+      engine: o.engine,
+      encoding: "default",
+      resolved: defaultEncoding(o.engine),
+      messages: msgs.length,
+      users,
+      perUser,
+    };
     await fill(o, `${o.prefixBase}default${perUser}:`, undefined, msgs, users, r);
-    ctx.log(`    bytes/message ${o.engine} default (${r.resolved}) at ${perUser}/user: ${r.bytesPerMessage ? Math.round(r.bytesPerMessage) : r.error} ${JSON.stringify(r.pieces ?? {})}`);
+    ctx.log(
+      `    bytes/message ${o.engine} default (${r.resolved}) at ${perUser}/user: ${r.bytesPerMessage ? Math.round(r.bytesPerMessage) : r.error} ${JSON.stringify(r.pieces ?? {})}`,
+    );
     out.push(r);
   }
   // The original plan's layout on the same server, for comparison.
@@ -101,7 +132,13 @@ export async function measureBytes(ctx: BenchContext, o: { redis: Redis; engine:
   const append = naiveAppend(o.redis, prefix);
   const before = await usedMemory(o.redis);
   await pool(msgs, 32, (m, i) => append(3_000_000 + (i % USERS), m.role, m.content, ctx.bank.get(m.content)));
-  out.push({ engine: "plan (list + hash per message)", encoding: "float32 (plan)", messages: n, users: USERS, bytesPerMessage: ((await usedMemory(o.redis)) - before) / n });
+  out.push({
+    engine: "plan (list + hash per message)",
+    encoding: "float32 (plan)",
+    messages: n,
+    users: USERS,
+    bytesPerMessage: ((await usedMemory(o.redis)) - before) / n,
+  });
   await deleteBenchPrefix(o.redis, prefix);
   return out;
 }

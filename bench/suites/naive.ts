@@ -28,5 +28,6 @@ export function naiveAppend(redis: Redis, prefix: string) {
 
 /** The plan's get_conversation_history: LRANGE + JSON.parse. */
 export function naiveHistory(redis: Redis, prefix: string) {
-  return async (userId: number, limit = 50) => (await redis.lrange(`${prefix}conversation:${userId}`, 0, limit - 1)).map((m) => JSON.parse(m) as unknown);
+  return async (userId: number, limit = 50) =>
+    (await redis.lrange(`${prefix}conversation:${userId}`, 0, limit - 1)).map((m) => JSON.parse(m) as unknown);
 }

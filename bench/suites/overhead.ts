@@ -13,12 +13,29 @@ import { summarize, type LatencySummary } from "../lib/stats";
  * buffer flushed to Redis once a second). The two variants alternate call by call on the same
  * connection, so drift in the machine's load hits both equally.
  */
-export async function measureOverhead(ctx: BenchContext, o: { redis: Redis; engine: VectorEngineName; embedder: EmbeddingProvider; prefix: string }): Promise<{ without: LatencySummary; with: LatencySummary }> {
+export async function measureOverhead(
+  ctx: BenchContext,
+  o: { redis: Redis; engine: VectorEngineName; embedder: EmbeddingProvider; prefix: string },
+): Promise<{ without: LatencySummary; with: LatencySummary }> {
   const tracked = new Set<string>(METRIC_OPS);
   bindMetricsSink({ redis: o.redis, prefix: `${o.prefix}metrics:` });
-  const base = { redis: o.redis, engine: o.engine, embedder: o.embedder, historyMax: 100, ttlDays: 30, longTermTtlDays: 30, maxMessageChars: 16000, encoding: "float32" as const, algorithm: "HNSW" as const };
+  const base = {
+    redis: o.redis,
+    engine: o.engine,
+    embedder: o.embedder,
+    historyMax: 100,
+    ttlDays: 30,
+    longTermTtlDays: 30,
+    maxMessageChars: 16000,
+    encoding: "float32" as const,
+    algorithm: "HNSW" as const,
+  };
   const plain = createMemory({ ...base, prefix: `${o.prefix}plain:` });
-  const metered = createMemory({ ...base, prefix: `${o.prefix}metered:`, metrics: { observe: (op, ms) => tracked.has(op) && recordLatency(op as MetricOp, ms) } });
+  const metered = createMemory({
+    ...base,
+    prefix: `${o.prefix}metered:`,
+    metrics: { observe: (op, ms) => tracked.has(op) && recordLatency(op as MetricOp, ms) },
+  });
   await plain.init();
   await metered.init();
   const n = ctx.sizes.iterations * 2;

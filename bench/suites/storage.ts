@@ -30,7 +30,13 @@ export interface StorageResults {
   /** recall incl. embedding the query with the real model, 1 user × 10k (or the largest quick size). */
   withEmbedding: { scope: string; mode: RecallMode; result: RunResult }[];
   /** The engine's in-process recall cache after the one-user cases (scan, vector sets). */
-  recallCache: { scope: string; memories: number; bytes: number; bytesPer10k: number; stats: Record<string, unknown> }[];
+  recallCache: {
+    scope: string;
+    memories: number;
+    bytes: number;
+    bytesPer10k: number;
+    stats: Record<string, unknown>;
+  }[];
 }
 
 const USER = 1_000_001;
@@ -60,9 +66,16 @@ function fmt(n: number): string {
 export async function measureStorage(ctx: BenchContext, o: StorageOptions): Promise<StorageResults> {
   const { sizes, bank } = ctx;
   const memory = createMemory({
-    redis: o.redis, prefix: o.prefix, engine: o.engine, embedder: o.embedder,
-    historyMax: 100, ttlDays: 30, longTermTtlDays: 30, maxMessageChars: 16000,
-    encoding: o.encoding ?? "float32", algorithm: "HNSW",
+    redis: o.redis,
+    prefix: o.prefix,
+    engine: o.engine,
+    embedder: o.embedder,
+    historyMax: 100,
+    ttlDays: 30,
+    longTermTtlDays: 30,
+    maxMessageChars: 16000,
+    encoding: o.encoding ?? "float32",
+    algorithm: "HNSW",
   });
   await memory.init();
   const out: StorageResults = { engine: o.engine, cases: [], loadRates: [], withEmbedding: [], recallCache: [] };
@@ -80,9 +93,16 @@ export async function measureStorage(ctx: BenchContext, o: StorageOptions): Prom
     out.loadRates.push({ scope, appendsPerSec: (count / (performance.now() - t0)) * 1000 });
   }
 
-  async function measureCase(scope: string, memories: number, op: string, fn: (i: number) => Promise<unknown>, iterations = sizes.iterations) {
+  async function measureCase(
+    scope: string,
+    memories: number,
+    op: string,
+    fn: (i: number) => Promise<unknown>,
+    iterations = sizes.iterations,
+  ) {
     const c: StorageCase = { scope, memories, op };
-    const live = o.hasLiveModel && op.startsWith("recall") && !op.startsWith("recall lexical") && !op.includes("precomputed");
+    const live =
+      o.hasLiveModel && op.startsWith("recall") && !op.startsWith("recall lexical") && !op.includes("precomputed");
     if (live) c.embedding = "real model";
     o.embedder.live = live;
     c.c1 = await run(fn, { iterations, concurrency: 1, maxMs: sizes.caseMaxMs });
@@ -93,20 +113,43 @@ export async function measureStorage(ctx: BenchContext, o: StorageOptions): Prom
     }
     o.embedder.live = false;
     out.cases.push(c);
-    ctx.log(`    ${scope} ${op}: c1 p50 ${c.c1.p50.toFixed(3)} p99 ${c.c1.p99.toFixed(3)} ms` + (c.c32 ? `, c32 ${Math.round(c.c32.opsPerSec)} ops/s` : ` (${c.skipped})`));
+    ctx.log(
+      `    ${scope} ${op}: c1 p50 ${c.c1.p50.toFixed(3)} p99 ${c.c1.p99.toFixed(3)} ms` +
+        (c.c32 ? `, c32 ${Math.round(c.c32.opsPerSec)} ops/s` : ` (${c.skipped})`),
+    );
   }
 
-  async function measureOps(scope: string, memories: number, userOf: (i: number) => number, seed: number, withEmbedding?: () => Promise<void>) {
+  async function measureOps(
+    scope: string,
+    memories: number,
+    userOf: (i: number) => number,
+    seed: number,
+    withEmbedding?: () => Promise<void>,
+  ) {
     await measureCase(scope, memories, "history(50)", (i) => memory.getHistory(userOf(Math.max(0, i)), 50));
     for (const mode of ["dense", "lexical", "hybrid"] as const) {
       await measureCase(scope, memories, `recall ${mode} k=10`, (i) =>
-        memory.recall({ userId: userOf(Math.max(0, i)), query: qs[Math.abs(i) % qs.length]!, k: 10, mode, minScore: 0 }));
+        memory.recall({
+          userId: userOf(Math.max(0, i)),
+          query: qs[Math.abs(i) % qs.length]!,
+          k: 10,
+          mode,
+          minScore: 0,
+        }),
+      );
     }
     if (o.hasLiveModel) {
       // the storage side alone (the model on 2 busy cores dominates the cases above)
       for (const mode of ["dense", "hybrid"] as const) {
         await measureCase(scope, memories, `recall ${mode} k=10, query vector precomputed`, (i) =>
-          memory.recall({ userId: userOf(Math.max(0, i)), query: qs[Math.abs(i) % qs.length]!, k: 10, mode, minScore: 0 }));
+          memory.recall({
+            userId: userOf(Math.max(0, i)),
+            query: qs[Math.abs(i) % qs.length]!,
+            k: 10,
+            mode,
+            minScore: 0,
+          }),
+        );
       }
     }
     if (withEmbedding) await withEmbedding();
@@ -128,14 +171,28 @@ export async function measureStorage(ctx: BenchContext, o: StorageOptions): Prom
       await bulkLoad(scope, size - loaded, () => USER, 1000 + size);
       loaded = size;
       // recall cases embed their queries with the real model already: copy them for the summary table
-      await measureOps(scope, size, () => USER, 2000 + size, async () => {
-        if (o.hasLiveModel) for (const mode of ["dense", "hybrid"] as const) {
-          const c = out.cases.find((x) => x.scope === scope && x.op === `recall ${mode} k=10`);
-          if (c?.c1) out.withEmbedding.push({ scope, mode, result: c.c1 });
-        }
-        const cache = (await memory.stats()).index.recallCache as { bytes: number; memories: number } | undefined;
-        if (cache?.memories) out.recallCache.push({ scope, memories: cache.memories, bytes: cache.bytes, bytesPer10k: Math.round((cache.bytes / cache.memories) * 10_000), stats: cache });
-      });
+      await measureOps(
+        scope,
+        size,
+        () => USER,
+        2000 + size,
+        async () => {
+          if (o.hasLiveModel)
+            for (const mode of ["dense", "hybrid"] as const) {
+              const c = out.cases.find((x) => x.scope === scope && x.op === `recall ${mode} k=10`);
+              if (c?.c1) out.withEmbedding.push({ scope, mode, result: c.c1 });
+            }
+          const cache = (await memory.stats()).index.recallCache as { bytes: number; memories: number } | undefined;
+          if (cache?.memories)
+            out.recallCache.push({
+              scope,
+              memories: cache.memories,
+              bytes: cache.bytes,
+              bytesPer10k: Math.round((cache.bytes / cache.memories) * 10_000),
+              stats: cache,
+            });
+        },
+      );
       loaded = (await memory.listMemories(USER, { limit: 1 })).total; // the measured appends landed here too
       bank.clear();
       bank.precompute(qs);

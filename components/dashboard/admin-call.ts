@@ -1,5 +1,9 @@
 /** A dashboard mutation: undefined on success, else the API's error message (or why there was none). */
-export async function adminCall(url: string, method: "POST" | "PATCH" | "DELETE", body?: unknown): Promise<string | undefined> {
+export async function adminCall(
+  url: string,
+  method: "POST" | "PATCH" | "DELETE",
+  body?: unknown,
+): Promise<string | undefined> {
   try {
     const res = await fetch(url, {
       method,

@@ -22,7 +22,11 @@ export function LatencyChart({ title, points, testid }: { title: string; points:
   const withData = points.filter((p) => p.count > 0).length;
   const hasData = withData > 0;
   return (
-    <figure className="rounded-lg border border-slate-200 bg-white p-3" data-testid={testid} data-has-data={hasData ? "true" : "false"}>
+    <figure
+      className="rounded-lg border border-slate-200 bg-white p-3"
+      data-testid={testid}
+      data-has-data={hasData ? "true" : "false"}
+    >
       <figcaption className="mb-1 flex justify-between text-sm font-medium">
         <span>{title}</span>
         <span className="text-xs font-normal text-slate-500">{points.reduce((n, p) => n + p.count, 0)} ops</span>
@@ -37,12 +41,22 @@ export function LatencyChart({ title, points, testid }: { title: string; points:
               <Tooltip labelFormatter={(t) => formatTime(Number(t))} formatter={(v) => formatMs(Number(v))} />
               <Legend wrapperStyle={{ fontSize: 11 }} />
               {LINES.map((l) => (
-                <Line key={l.key} type="monotone" dataKey={l.key} stroke={l.color} dot={withData < 5 ? { r: 3 } : false} isAnimationActive={false} connectNulls />
+                <Line
+                  key={l.key}
+                  type="monotone"
+                  dataKey={l.key}
+                  stroke={l.color}
+                  dot={withData < 5 ? { r: 3 } : false}
+                  isAnimationActive={false}
+                  connectNulls
+                />
               ))}
             </LineChart>
           </ResponsiveContainer>
         ) : (
-          <p className="flex h-full items-center justify-center text-center text-xs text-slate-500">No operations recorded in this range yet.</p>
+          <p className="flex h-full items-center justify-center text-center text-xs text-slate-500">
+            No operations recorded in this range yet.
+          </p>
         )}
       </div>
     </figure>

@@ -9,7 +9,9 @@ export function ConfigErrorPanel({ problems }: { problems: { variable: string; m
           </li>
         ))}
       </ul>
-      <p className="mt-4 text-sm text-slate-600">Fix the variables above (see <code>.env.example</code>) and restart.</p>
+      <p className="mt-4 text-sm text-slate-600">
+        Fix the variables above (see <code>.env.example</code>) and restart.
+      </p>
     </main>
   );
 }

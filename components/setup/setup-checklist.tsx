@@ -10,11 +10,23 @@ const MARK: Record<CheckState, { sign: string; cls: string; label: string }> = {
   error: { sign: "✗", cls: "text-red-600", label: "problem" },
 };
 
-function Row({ state, title, children, testId }: { state: CheckState; title: string; children: React.ReactNode; testId?: string }) {
+function Row({
+  state,
+  title,
+  children,
+  testId,
+}: {
+  state: CheckState;
+  title: string;
+  children: React.ReactNode;
+  testId?: string;
+}) {
   const m = MARK[state];
   return (
     <li className="flex gap-3 rounded border border-slate-200 bg-white p-3" data-testid={testId} data-state={state}>
-      <span aria-label={m.label} className={`${m.cls} w-4 shrink-0 text-center`}>{m.sign}</span>
+      <span aria-label={m.label} className={`${m.cls} w-4 shrink-0 text-center`}>
+        {m.sign}
+      </span>
       <div className="min-w-0">
         <p className="font-medium break-words">{title}</p>
         <div className="text-sm text-slate-600 break-words">{children}</div>
@@ -52,8 +64,12 @@ export function SetupChecklist({ checks, missing }: { checks: SetupCheck[]; miss
           ))}
       </ul>
       <p className="mt-6">
-        <Link href="/dashboard" className="rounded bg-slate-900 px-4 py-2 text-white">Open the dashboard</Link>
-        <Link href="/dashboard/playground" className="ml-4 text-slate-700 underline">Playground</Link>
+        <Link href="/dashboard" className="rounded bg-slate-900 px-4 py-2 text-white">
+          Open the dashboard
+        </Link>
+        <Link href="/dashboard/playground" className="ml-4 text-slate-700 underline">
+          Playground
+        </Link>
       </p>
     </main>
   );

@@ -1,6 +1,18 @@
 import type { ReactNode } from "react";
 
-export function Card({ title, action, children, testid, className = "" }: { title?: ReactNode; action?: ReactNode; children: ReactNode; testid?: string; className?: string }) {
+export function Card({
+  title,
+  action,
+  children,
+  testid,
+  className = "",
+}: {
+  title?: ReactNode;
+  action?: ReactNode;
+  children: ReactNode;
+  testid?: string;
+  className?: string;
+}) {
   return (
     <section className={`rounded-lg border border-slate-200 bg-white p-4 shadow-sm ${className}`} data-testid={testid}>
       {(title || action) && (

@@ -1,7 +1,15 @@
 import type { ReactNode } from "react";
 
 /** An error as a readable message (pages never go blank). */
-export function ErrorMessage({ title = "Something went wrong", children, testid = "error" }: { title?: string; children: ReactNode; testid?: string }) {
+export function ErrorMessage({
+  title = "Something went wrong",
+  children,
+  testid = "error",
+}: {
+  title?: string;
+  children: ReactNode;
+  testid?: string;
+}) {
   return (
     <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-4 text-red-900" data-testid={testid}>
       <p className="font-semibold">{title}</p>
@@ -11,7 +19,15 @@ export function ErrorMessage({ title = "Something went wrong", children, testid 
 }
 
 /** An empty list that says what to do next. */
-export function EmptyState({ title, children, testid = "empty" }: { title: string; children?: ReactNode; testid?: string }) {
+export function EmptyState({
+  title,
+  children,
+  testid = "empty",
+}: {
+  title: string;
+  children?: ReactNode;
+  testid?: string;
+}) {
   return (
     <div className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center" data-testid={testid}>
       <p className="font-medium">{title}</p>

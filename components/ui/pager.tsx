@@ -2,9 +2,31 @@ import Link from "next/link";
 import { buttonSecondary } from "./styles";
 
 /** Previous / next links that keep the other query parameters. */
-export function Pager({ basePath, params, offset, limit, total, testid = "pager", offsetParam = "offset", hash = "" }: { basePath: string; params: Record<string, string | undefined>; offset: number; limit: number; total: number; testid?: string; offsetParam?: string; hash?: string }) {
+export function Pager({
+  basePath,
+  params,
+  offset,
+  limit,
+  total,
+  testid = "pager",
+  offsetParam = "offset",
+  hash = "",
+}: {
+  basePath: string;
+  params: Record<string, string | undefined>;
+  offset: number;
+  limit: number;
+  total: number;
+  testid?: string;
+  offsetParam?: string;
+  hash?: string;
+}) {
   const href = (o: number) => {
-    const q = new URLSearchParams(Object.entries({ ...params, [offsetParam]: String(o) }).filter((e): e is [string, string] => !!e[1] && e[1] !== "0"));
+    const q = new URLSearchParams(
+      Object.entries({ ...params, [offsetParam]: String(o) }).filter(
+        (e): e is [string, string] => !!e[1] && e[1] !== "0",
+      ),
+    );
     return `${basePath}${q.size ? `?${q}` : ""}${hash}`;
   };
   const from = total === 0 ? 0 : offset + 1;

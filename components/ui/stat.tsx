@@ -1,6 +1,16 @@
 import type { ReactNode } from "react";
 
-export function Stat({ label, value, hint, testid }: { label: string; value: ReactNode; hint?: ReactNode; testid?: string }) {
+export function Stat({
+  label,
+  value,
+  hint,
+  testid,
+}: {
+  label: string;
+  value: ReactNode;
+  hint?: ReactNode;
+  testid?: string;
+}) {
   return (
     <div className="rounded-md border border-slate-100 bg-slate-50 p-3" data-testid={testid}>
       <p className="text-xs uppercase tracking-wide text-slate-500">{label}</p>

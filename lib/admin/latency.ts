@@ -9,11 +9,17 @@ const RANGES: Record<LatencyRangeName, { minutes: number; step: number }> = {
   "24h": { minutes: 24 * 60, step: 15 },
 };
 
-export async function getLatency(range: LatencyRangeName, op?: MetricOp, now = Date.now()): Promise<{ range: LatencyRangeName; series: LatencySeries[] }> {
+export async function getLatency(
+  range: LatencyRangeName,
+  op?: MetricOp,
+  now = Date.now(),
+): Promise<{ range: LatencyRangeName; series: LatencySeries[] }> {
   const rt = getRuntime();
   const sink = { redis: rt.redis, prefix: rt.config.redis.prefix };
   const { minutes, step } = RANGES[range];
   const ops = op ? [op] : [...METRIC_OPS];
-  const series = await Promise.all(ops.map((o) => readLatency(o, { from: now - (minutes - 1) * 60000, to: now, stepMinutes: step }, sink)));
+  const series = await Promise.all(
+    ops.map((o) => readLatency(o, { from: now - (minutes - 1) * 60000, to: now, stepMinutes: step }, sink)),
+  );
   return { range, series };
 }

@@ -15,7 +15,8 @@ export async function load<T>(what: string, fn: () => Promise<T>): Promise<Loade
     return { ok: true, data: await fn() };
   } catch (e) {
     if (!(e instanceof AppError) || e.status >= 500) log.error(`${what} failed`, { error: e });
-    const message = e instanceof AppError || e instanceof ConfigError ? e.message : `${(e as Error).message ?? String(e)}`;
+    const message =
+      e instanceof AppError || e instanceof ConfigError ? e.message : `${(e as Error).message ?? String(e)}`;
     return { ok: false, error: `Could not load ${what}: ${message}` };
   }
 }

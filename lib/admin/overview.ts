@@ -4,7 +4,6 @@ import { isConversationNamespace } from "../redis/keys";
 import { readInfo, scanKeyspace } from "./redis-info";
 import { adminDeps } from "./deps";
 
-
 export interface RedisMemory {
   usedBytes: number;
   peakBytes: number;
@@ -53,11 +52,19 @@ export async function getOverview(): Promise<Overview> {
   };
   const stored = stats.memories || stats.messages;
   // Only conversation data (lib/redis/keys.ts): not queues, limits, guards, metrics or caches.
-  const keyBytes = keyspace.namespaces.filter((n) => isConversationNamespace(n.namespace)).reduce((sum, n) => sum + (n.estimatedBytes ?? 0), 0);
+  const keyBytes = keyspace.namespaces
+    .filter((n) => isConversationNamespace(n.namespace))
+    .reduce((sum, n) => sum + (n.estimatedBytes ?? 0), 0);
   const baseline = num(m.used_memory_startup) ?? 0;
   return {
     health,
-    totals: { users: stats.users, messages: stats.messages, memories: stats.memories, promptTokens: stats.promptTokens, completionTokens: stats.completionTokens },
+    totals: {
+      users: stats.users,
+      messages: stats.messages,
+      memories: stats.memories,
+      promptTokens: stats.promptTokens,
+      completionTokens: stats.completionTokens,
+    },
     journal: stats.journal,
     redisMemory,
     bytesPerMessage: {

@@ -15,11 +15,17 @@ export interface PlaygroundTurn {
 
 /** Why the playground cannot answer, or undefined when it can. */
 export function playgroundUnavailable(): string | undefined {
-  return getConfig().llm.apiKey ? undefined : "OPENAI_API_KEY is not set, so no model can answer. Set it (and OPENAI_BASE_URL for an OpenAI-compatible server) and restart.";
+  return getConfig().llm.apiKey
+    ? undefined
+    : "OPENAI_API_KEY is not set, so no model can answer. Set it (and OPENAI_BASE_URL for an OpenAI-compatible server) and restart.";
 }
 
 /** One turn through exactly the Telegram pipeline (store → recall → prompt → model → store). */
-export async function runPlaygroundTurn(input: { userId: number; text: string; personal?: boolean }): Promise<PlaygroundTurn> {
+export async function runPlaygroundTurn(input: {
+  userId: number;
+  text: string;
+  personal?: boolean;
+}): Promise<PlaygroundTurn> {
   const why = playgroundUnavailable();
   if (why) throw new AppError("unavailable:llm", why);
   const deps = await getChatDeps();

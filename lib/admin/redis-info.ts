@@ -90,7 +90,11 @@ export function ttlBucket(ttl: number): string {
   return TTL_BUCKETS.find((b) => ttl < b.max)!.bucket;
 }
 
-export async function scanKeyspace(redis: Redis, prefix: string, opts: { maxKeys?: number; samplePerNamespace?: number } = {}): Promise<KeyspaceReport> {
+export async function scanKeyspace(
+  redis: Redis,
+  prefix: string,
+  opts: { maxKeys?: number; samplePerNamespace?: number } = {},
+): Promise<KeyspaceReport> {
   const maxKeys = opts.maxKeys ?? 20000;
   const perNs = opts.samplePerNamespace ?? 25;
   const byNs = new Map<string, string[]>();
@@ -122,7 +126,13 @@ export async function scanKeyspace(redis: Redis, prefix: string, opts: { maxKeys
     const [eType, type] = res[i * 3] ?? [];
     const [, ttl] = res[i * 3 + 1] ?? [];
     const [eMem, bytes] = res[i * 3 + 2] ?? [];
-    return { ns, key, type: eType ? "?" : String(type), ttl: Number(ttl ?? -1), bytes: eMem || bytes == null ? undefined : Number(bytes) };
+    return {
+      ns,
+      key,
+      type: eType ? "?" : String(type),
+      ttl: Number(ttl ?? -1),
+      bytes: eMem || bytes == null ? undefined : Number(bytes),
+    };
   });
   const memoryUsageAvailable = samples.some((s) => s.bytes !== undefined);
 
@@ -132,7 +142,13 @@ export async function scanKeyspace(redis: Redis, prefix: string, opts: { maxKeys
     const types: Record<string, number> = {};
     for (const s of mine) types[s.type] = (types[s.type] ?? 0) + 1;
     const avg = sized.length ? sized.reduce((n, s) => n + s.bytes!, 0) / sized.length : undefined;
-    return { namespace, keys: keys.length, sampled: mine.length, estimatedBytes: avg === undefined ? undefined : Math.round(avg * keys.length), types };
+    return {
+      namespace,
+      keys: keys.length,
+      sampled: mine.length,
+      estimatedBytes: avg === undefined ? undefined : Math.round(avg * keys.length),
+      types,
+    };
   });
   namespaces.sort((a, b) => (b.estimatedBytes ?? b.keys) - (a.estimatedBytes ?? a.keys));
 
@@ -170,7 +186,10 @@ export function printableArg(arg: unknown): string {
   return s.length > 80 ? `${s.slice(0, 77)}…` : s;
 }
 
-export async function readSlowlog(redis: Redis, count = 20): Promise<{ available: boolean; entries: SlowlogEntry[]; error?: string }> {
+export async function readSlowlog(
+  redis: Redis,
+  count = 20,
+): Promise<{ available: boolean; entries: SlowlogEntry[]; error?: string }> {
   try {
     const raw = (await redis.call("SLOWLOG", "GET", String(count))) as unknown[][];
     const entries = raw.map((e) => ({

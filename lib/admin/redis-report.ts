@@ -1,13 +1,45 @@
-import { readInfo, readSlowlog, roundTripMs, scanKeyspace, type InfoSections, type KeyspaceReport, type SlowlogEntry } from "./redis-info";
+import {
+  readInfo,
+  readSlowlog,
+  roundTripMs,
+  scanKeyspace,
+  type InfoSections,
+  type KeyspaceReport,
+  type SlowlogEntry,
+} from "./redis-info";
 import { adminDeps } from "./deps";
 
 /** The INFO fields worth a glance, by section (the rest is noise for this app). */
 const WANTED: Record<string, string[]> = {
   server: ["redis_version", "valkey_version", "server_name", "redis_mode", "os", "uptime_in_days", "tcp_port"],
   clients: ["connected_clients", "blocked_clients", "maxclients"],
-  memory: ["used_memory_human", "used_memory_peak_human", "used_memory_dataset", "used_memory_overhead", "mem_fragmentation_ratio", "maxmemory_human", "maxmemory_policy", "allocator_frag_ratio"],
-  stats: ["total_connections_received", "total_commands_processed", "instantaneous_ops_per_sec", "keyspace_hits", "keyspace_misses", "evicted_keys", "expired_keys", "rejected_connections"],
-  persistence: ["rdb_last_save_time", "rdb_changes_since_last_save", "rdb_last_bgsave_status", "aof_enabled", "aof_last_write_status"],
+  memory: [
+    "used_memory_human",
+    "used_memory_peak_human",
+    "used_memory_dataset",
+    "used_memory_overhead",
+    "mem_fragmentation_ratio",
+    "maxmemory_human",
+    "maxmemory_policy",
+    "allocator_frag_ratio",
+  ],
+  stats: [
+    "total_connections_received",
+    "total_commands_processed",
+    "instantaneous_ops_per_sec",
+    "keyspace_hits",
+    "keyspace_misses",
+    "evicted_keys",
+    "expired_keys",
+    "rejected_connections",
+  ],
+  persistence: [
+    "rdb_last_save_time",
+    "rdb_changes_since_last_save",
+    "rdb_last_bgsave_status",
+    "aof_enabled",
+    "aof_last_write_status",
+  ],
   replication: ["role", "connected_slaves"],
   keyspace: [],
 };
@@ -17,7 +49,9 @@ export function pickInfo(info: InfoSections): Record<string, Record<string, stri
   for (const [section, fields] of Object.entries(WANTED)) {
     const src = info[section];
     if (!src) continue;
-    out[section] = fields.length ? Object.fromEntries(fields.filter((f) => src[f] !== undefined).map((f) => [f, src[f]!])) : { ...src };
+    out[section] = fields.length
+      ? Object.fromEntries(fields.filter((f) => src[f] !== undefined).map((f) => [f, src[f]!]))
+      : { ...src };
   }
   return out;
 }

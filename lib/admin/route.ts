@@ -39,7 +39,11 @@ export function describeIssues(error: z.ZodError): string {
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   const r = schema.safeParse(value);
-  if (!r.success) throw new AppError("bad_request:admin", `Invalid ${where}: ${describeIssues(r.error)}`, { cause: r.error, details: r.error.issues });
+  if (!r.success)
+    throw new AppError("bad_request:admin", `Invalid ${where}: ${describeIssues(r.error)}`, {
+      cause: r.error,
+      details: r.error.issues,
+    });
   return r.data;
 }
 
@@ -49,7 +53,9 @@ function queryObject(request: Request): Record<string, string> {
 }
 
 async function readInput<P, Q, B>(spec: RouteSpec<P, Q, B>, request: Request, ctx?: Ctx) {
-  const params = spec.params ? parse(spec.params as unknown as AnyObject, ctx ? await ctx.params : {}, "path") : undefined;
+  const params = spec.params
+    ? parse(spec.params as unknown as AnyObject, ctx ? await ctx.params : {}, "path")
+    : undefined;
   const query = spec.query ? parse(spec.query as unknown as AnyObject, queryObject(request), "query") : undefined;
   let body: unknown;
   if (spec.body) {
@@ -64,7 +70,11 @@ async function readInput<P, Q, B>(spec: RouteSpec<P, Q, B>, request: Request, ct
  * field, (2) session → 401, (3) same-origin for mutations → 403, (4) run. Results become JSON
  * (no-store); a Response is passed through; errors become AppError JSON.
  */
-export function adminRoute<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+export function adminRoute<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(
   spec: RouteSpec<P, Q, B>,
   run: (input: RouteInput<P, Q, B>) => Promise<unknown>,
 ): (request: Request, ctx: Ctx) => Promise<Response> {

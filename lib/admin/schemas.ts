@@ -23,9 +23,14 @@ const int = (min: number, max: number, def: number, description: string) =>
  * own rule (userIdSchema) decides, so the admin API accepts exactly the ids the memory layer
  * does ("-5", "0", "1.5", "9007199254740992" are 400s here, never 500s below).
  */
-export const userId = z.preprocess(decimal, userIdSchema).meta({ description: "Telegram user id (or a playground test id)", example: 123456789 });
+export const userId = z
+  .preprocess(decimal, userIdSchema)
+  .meta({ description: "Telegram user id (or a playground test id)", example: 123456789 });
 
-const messageId = z.string().regex(/^[0-9a-z]+-[0-9a-z]+$/, { error: "not a message id" }).max(64);
+const messageId = z
+  .string()
+  .regex(/^[0-9a-z]+-[0-9a-z]+$/, { error: "not a message id" })
+  .max(64);
 
 export const userParams = z.object({ userId });
 
@@ -42,7 +47,10 @@ export const historyQuery = z.object({
   limit: int(1, 500, 50, "Messages per page"),
 });
 
-export const pageQuery = z.object({ offset: int(0, 1_000_000, 0, "Items to skip"), limit: int(1, 200, 50, "Page size") });
+export const pageQuery = z.object({
+  offset: int(0, 1_000_000, 0, "Items to skip"),
+  limit: int(1, 200, 50, "Page size"),
+});
 
 export const exportQuery = z.object({
   vectors: z.enum(["0", "1"]).default("0").meta({ description: "1 = include base64 vectors" }),
@@ -52,7 +60,9 @@ export const searchQuery = z.object({
   q: z.string().trim().min(1, { error: "q (the search text) is required" }).max(1000),
   userId: userId.optional().meta({ description: "Search one user; omit for all users" }),
   k: int(1, 100, 10, "Maximum number of results"),
-  minScore: z.preprocess(decimal, z.number().min(0).max(1).default(0)).meta({ description: "Minimum cosine similarity for dense hits" }),
+  minScore: z
+    .preprocess(decimal, z.number().min(0).max(1).default(0))
+    .meta({ description: "Minimum cosine similarity for dense hits" }),
   mode: z.enum(["dense", "lexical", "hybrid"]).default("hybrid"),
 });
 
@@ -77,7 +87,13 @@ export const playgroundBody = z.object({
 type Documents<T> = z.ZodObject<{ [K in keyof Required<T>]: z.ZodType }>;
 
 export const errorBody = z
-  .object({ error: z.object({ code: z.string().meta({ example: "bad_request:admin" }), message: z.string(), details: z.unknown().optional() }) })
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: "bad_request:admin" }),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
   .meta({ id: "Error" });
 
 export const okBody = z.object({ ok: z.literal(true) }).meta({ id: "Ok" });
@@ -90,7 +106,15 @@ export const historyMessage = z
     ts: z.string(),
     tgMessageId: z.number().optional(),
     truncated: z.boolean().optional(),
-    media: z.object({ kind: z.enum(["voice", "photo"]), fileId: z.string(), duration: z.number().optional(), caption: z.string().optional() }).optional().meta({ description: "A voice message or photo; content is its transcript / description" }),
+    media: z
+      .object({
+        kind: z.enum(["voice", "photo"]),
+        fileId: z.string(),
+        duration: z.number().optional(),
+        caption: z.string().optional(),
+      })
+      .optional()
+      .meta({ description: "A voice message or photo; content is its transcript / description" }),
   })
   .meta({ id: "HistoryMessage" }) satisfies Documents<HistoryMessage>;
 
@@ -111,46 +135,106 @@ export const userSettings = z
   })
   .meta({ id: "UserSettings" }) satisfies Documents<UserSettings>;
 
-export const userSummary = userSettings.extend({ userId: z.number(), lastActiveAt: z.string().optional() }).meta({ id: "UserSummary" }) satisfies Documents<UserSummary>;
+export const userSummary = userSettings
+  .extend({ userId: z.number(), lastActiveAt: z.string().optional() })
+  .meta({ id: "UserSummary" }) satisfies Documents<UserSummary>;
 
-export const usersPage = z.object({ users: z.array(userSummary), total: z.number(), offset: z.number(), limit: z.number() }).meta({ id: "UsersPage" });
+export const usersPage = z
+  .object({ users: z.array(userSummary), total: z.number(), offset: z.number(), limit: z.number() })
+  .meta({ id: "UsersPage" });
 
 export const memoryHit = z
-  .object({ id: z.string(), userId: z.number(), role: z.string(), content: z.string(), ts: z.string(), score: z.number(), similarity: z.number().optional(), meta: z.record(z.string(), z.string()).optional() })
+  .object({
+    id: z.string(),
+    userId: z.number(),
+    role: z.string(),
+    content: z.string(),
+    ts: z.string(),
+    score: z.number(),
+    similarity: z.number().optional(),
+    meta: z.record(z.string(), z.string()).optional(),
+  })
   .meta({ id: "MemoryHit" }) satisfies Documents<MemoryHit>;
 
-export const userDetail = z.object({ userId: z.number(), settings: userSettings, memories: z.number(), historyLength: z.number() }).meta({ id: "UserDetail" }) satisfies Documents<UserDetail>;
-export const historyPage = z.object({ messages: z.array(historyMessage), hasMore: z.boolean() }).meta({ id: "HistoryPage" });
+export const userDetail = z
+  .object({ userId: z.number(), settings: userSettings, memories: z.number(), historyLength: z.number() })
+  .meta({ id: "UserDetail" }) satisfies Documents<UserDetail>;
+export const historyPage = z
+  .object({ messages: z.array(historyMessage), hasMore: z.boolean() })
+  .meta({ id: "HistoryPage" });
 export const memoriesPage = z.object({ items: z.array(memoryHit), total: z.number() }).meta({ id: "MemoriesPage" });
-export const searchResult = z.object({ hits: z.array(memoryHit), engine: z.string(), mode: z.string(), tookMs: z.number() }).meta({ id: "SearchResult" }) satisfies Documents<RecallResult>;
+export const searchResult = z
+  .object({ hits: z.array(memoryHit), engine: z.string(), mode: z.string(), tookMs: z.number() })
+  .meta({ id: "SearchResult" }) satisfies Documents<RecallResult>;
 
-export const latencyPoint = z.object({ t: z.number(), count: z.number(), p50: z.number().optional(), p95: z.number().optional(), p99: z.number().optional() });
+export const latencyPoint = z.object({
+  t: z.number(),
+  count: z.number(),
+  p50: z.number().optional(),
+  p95: z.number().optional(),
+  p99: z.number().optional(),
+});
 export const latencySeries = z
-  .object({ op: z.enum(METRIC_OPS), stepMinutes: z.number(), points: z.array(latencyPoint), total: latencyPoint.omit({ t: true }) })
+  .object({
+    op: z.enum(METRIC_OPS),
+    stepMinutes: z.number(),
+    points: z.array(latencyPoint),
+    total: latencyPoint.omit({ t: true }),
+  })
   .meta({ id: "LatencySeries" }) satisfies Documents<LatencySeries>;
-export const latencyResponse = z.object({ range: z.enum(["1h", "24h"]), series: z.array(latencySeries) }).meta({ id: "Latency" });
+export const latencyResponse = z
+  .object({ range: z.enum(["1h", "24h"]), series: z.array(latencySeries) })
+  .meta({ id: "Latency" });
 
 export const overviewBody = z
   .object({
     health: z.record(z.string(), z.unknown()),
-    totals: z.object({ users: z.number(), messages: z.number(), memories: z.number(), promptTokens: z.number(), completionTokens: z.number() }),
-    journal: z.object({ pending: z.number(), degraded: z.boolean() }).meta({ description: "Writes waiting in this instance's Redis-down journal" }),
+    totals: z.object({
+      users: z.number(),
+      messages: z.number(),
+      memories: z.number(),
+      promptTokens: z.number(),
+      completionTokens: z.number(),
+    }),
+    journal: z
+      .object({ pending: z.number(), degraded: z.boolean() })
+      .meta({ description: "Writes waiting in this instance's Redis-down journal" }),
     redisMemory: z.record(z.string(), z.unknown()),
-    bytesPerMessage: z.object({ keys: z.number().nullable(), usedMemory: z.number().nullable(), keysSampled: z.boolean() }),
+    bytesPerMessage: z.object({
+      keys: z.number().nullable(),
+      usedMemory: z.number().nullable(),
+      keysSampled: z.boolean(),
+    }),
     engine: z.string(),
-    budget: z.record(z.string(), z.unknown()).optional().meta({ description: "Memory budget: used / budget / maxmemory, projection, trimmed counts" }),
+    budget: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: "Memory budget: used / budget / maxmemory, projection, trimmed counts" }),
   })
   .meta({ id: "Overview" }) satisfies Documents<Overview>;
 
 export const redisReport = z
-  .object({ roundTripMs: z.number(), info: z.record(z.string(), z.unknown()), keyspace: z.record(z.string(), z.unknown()), slowlog: z.record(z.string(), z.unknown()), index: z.record(z.string(), z.unknown()), engine: z.string() })
+  .object({
+    roundTripMs: z.number(),
+    info: z.record(z.string(), z.unknown()),
+    keyspace: z.record(z.string(), z.unknown()),
+    slowlog: z.record(z.string(), z.unknown()),
+    index: z.record(z.string(), z.unknown()),
+    engine: z.string(),
+  })
   .meta({ id: "RedisReport" }) satisfies Documents<RedisReport>;
 
 export const playgroundResponse = z
   .object({
     reply: z.string(),
     model: z.string(),
-    prompt: z.object({ messages: z.array(z.object({ role: z.string(), content: z.string() })), recalled: z.array(memoryHit), summary: z.string().optional(), window: z.array(historyMessage), tokens: z.number() }),
+    prompt: z.object({
+      messages: z.array(z.object({ role: z.string(), content: z.string() })),
+      recalled: z.array(memoryHit),
+      summary: z.string().optional(),
+      window: z.array(historyMessage),
+      tokens: z.number(),
+    }),
     usage: z.object({ promptTokens: z.number(), completionTokens: z.number() }).optional(),
     userMessageId: z.string(),
     replyMessageId: z.string(),

@@ -5,9 +5,17 @@ import { createRateLimiter } from "../bot/rate-limit";
 import { adminDeps } from "./deps";
 import type { UsersQuery } from "./schemas";
 
-export async function listUsersPage(q: UsersQuery): Promise<{ users: UserSummary[]; total: number; offset: number; limit: number }> {
+export async function listUsersPage(
+  q: UsersQuery,
+): Promise<{ users: UserSummary[]; total: number; offset: number; limit: number }> {
   const { memory } = await adminDeps();
-  const { users, total } = await memory.listUsers({ offset: q.offset, limit: q.limit, query: q.q || undefined, sort: q.sort, order: q.order });
+  const { users, total } = await memory.listUsers({
+    offset: q.offset,
+    limit: q.limit,
+    query: q.q || undefined,
+    sort: q.sort,
+    order: q.order,
+  });
   return { users, total, offset: q.offset, limit: q.limit };
 }
 
@@ -33,7 +41,10 @@ export async function getUserDetail(userId: number): Promise<UserDetail> {
 }
 
 /** A page of history, oldest first; `hasMore` when older messages exist before it. */
-export async function getHistoryPage(userId: number, opts: { before?: string; limit: number }): Promise<{ messages: HistoryMessage[]; hasMore: boolean }> {
+export async function getHistoryPage(
+  userId: number,
+  opts: { before?: string; limit: number },
+): Promise<{ messages: HistoryMessage[]; hasMore: boolean }> {
   const { memory } = await adminDeps();
   const got = await memory.getHistory(userId, opts.limit + 1, opts.before ? { before: opts.before } : undefined);
   const hasMore = got.length > opts.limit;
@@ -41,7 +52,11 @@ export async function getHistoryPage(userId: number, opts: { before?: string; li
 }
 
 /** The history page holding message `id` (for links from search); undefined when it left the history. */
-export async function historyPageAround(userId: number, id: string, limit: number): Promise<{ messages: HistoryMessage[]; hasMore: boolean } | undefined> {
+export async function historyPageAround(
+  userId: number,
+  id: string,
+  limit: number,
+): Promise<{ messages: HistoryMessage[]; hasMore: boolean } | undefined> {
   const { rt, memory } = await adminDeps();
   const all = await memory.getHistory(userId, rt.config.memory.historyMax);
   const at = all.findIndex((m) => m.id === id);
@@ -51,7 +66,10 @@ export async function historyPageAround(userId: number, id: string, limit: numbe
   return { messages: all.slice(start, end), hasMore: start > 0 };
 }
 
-export async function getMemoriesPage(userId: number, opts: { offset: number; limit: number }): Promise<{ items: MemoryHit[]; total: number }> {
+export async function getMemoriesPage(
+  userId: number,
+  opts: { offset: number; limit: number },
+): Promise<{ items: MemoryHit[]; total: number }> {
   const { memory } = await adminDeps();
   return memory.listMemories(userId, opts);
 }

@@ -70,7 +70,10 @@ export function createApp(config: Config, parts: AppParts = {}): App {
   const llm = parts.llm ?? createOpenAiLlm(config.llm);
   const limiter = createRateLimiter(redis, prefix);
   const progress = createTurnProgress(redis, prefix);
-  const botInfoStore: BotInfoStore = { read: (botId) => readBotInfo(redis, prefix, botId), save: (info) => saveBotInfo(redis, prefix, info) };
+  const botInfoStore: BotInfoStore = {
+    read: (botId) => readBotInfo(redis, prefix, botId),
+    save: (info) => saveBotInfo(redis, prefix, info),
+  };
   const queue = createChatQueue(redis, prefix, { lockMs: parts.lockMs ?? config.queue.lockSeconds * 1000 });
   // Latency metrics go to this Redis unless something (a test, a script) bound its own sink.
   if (!currentSink()) bindMetricsSink({ redis, prefix });
@@ -126,7 +129,15 @@ export function createApp(config: Config, parts: AppParts = {}): App {
       return { memory: await app.memory(), llm, config };
     },
     bot() {
-      botStarting ??= (async () => createBot({ deps: await app.chatDeps(), limiter, botInfoStore, progress, streamThrottleMs: parts.streamThrottleMs, botInfo: parts.botInfo }))().catch((e: unknown) => {
+      botStarting ??= (async () =>
+        createBot({
+          deps: await app.chatDeps(),
+          limiter,
+          botInfoStore,
+          progress,
+          streamThrottleMs: parts.streamThrottleMs,
+          botInfo: parts.botInfo,
+        }))().catch((e: unknown) => {
         botStarting = undefined;
         throw e;
       });
@@ -135,7 +146,12 @@ export function createApp(config: Config, parts: AppParts = {}): App {
     async webhook(req, runAfter) {
       const tg = config.telegram;
       if (tg.mode !== "webhook") {
-        return new AppError("not_found:bot", tg.mode === "polling" ? "The bot runs in polling mode (BOT_MODE=polling); the webhook is off." : "The Telegram bot is not configured (TELEGRAM_BOT_TOKEN).").toResponse();
+        return new AppError(
+          "not_found:bot",
+          tg.mode === "polling"
+            ? "The bot runs in polling mode (BOT_MODE=polling); the webhook is off."
+            : "The Telegram bot is not configured (TELEGRAM_BOT_TOKEN).",
+        ).toResponse();
       }
       webhookHandler ??= createWebhookHandler({
         secretToken: tg.secretToken,
@@ -190,12 +206,19 @@ export const getChatDeps = (): Promise<ChatDeps> => getApp().chatDeps();
 export const getAppBot = (): Promise<Bot<BotContext>> => getApp().bot();
 
 /** The webhook route: answers 503 for a broken config instead of throwing. */
-export async function handleTelegramWebhook(req: Request, runAfter: (task: () => Promise<void>) => void): Promise<Response> {
+export async function handleTelegramWebhook(
+  req: Request,
+  runAfter: (task: () => Promise<void>) => void,
+): Promise<Response> {
   let app: App;
   try {
     app = getApp();
   } catch (e) {
-    if (e instanceof ConfigError) return new AppError("unavailable:config", "The server configuration is invalid; see the server log.").toResponse();
+    if (e instanceof ConfigError)
+      return new AppError(
+        "unavailable:config",
+        "The server configuration is invalid; see the server log.",
+      ).toResponse();
     throw e;
   }
   return app.webhook(req, runAfter);
@@ -208,5 +231,7 @@ export function memoryJournalState(): JournalState | undefined {
 
 /** The app facade's last budget check (health page); never starts the facade. */
 export function memoryBudgetSnapshot(): BudgetSnapshot | undefined {
-  return (peekProcessSingleton<App>(APP)?.startedMemory() as { budgetSnapshot?: () => BudgetSnapshot | undefined } | undefined)?.budgetSnapshot?.();
+  return (
+    peekProcessSingleton<App>(APP)?.startedMemory() as { budgetSnapshot?: () => BudgetSnapshot | undefined } | undefined
+  )?.budgetSnapshot?.();
 }

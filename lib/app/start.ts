@@ -30,7 +30,10 @@ export async function startApp(): Promise<void> {
   const app = getApp();
   // 4. Redis probe (picks the vector engine) and the embedding model, in the background.
   if (config.redis.problem) log.error(`${config.redis.problem} The app runs; /api/health reports 503 until it is set.`);
-  else app.runtime.probe().catch((e: Error) => log.error(`${e.message}. The app runs; /api/health reports 503 until Redis answers.`));
+  else
+    app.runtime
+      .probe()
+      .catch((e: Error) => log.error(`${e.message}. The app runs; /api/health reports 503 until Redis answers.`));
   app.runtime.embedder.warmUp().catch((e: Error) => log.error(e.message));
   // 5. The generated dashboard password, printed once.
   const adminPassword = passwordAnnouncement();
@@ -39,10 +42,15 @@ export async function startApp(): Promise<void> {
   //    the bot itself (bot info from the Redis cache or one getMe, retried in the background),
   //    then the tokenizer tables (1-2 s of CPU that blocks the event loop, so after the I/O).
   if (config.telegram.mode === "polling" && config.nodeEnv === "development") startDevPoller(app);
-  const bot = config.telegram.mode === "webhook" ? retryInBackground("getMe (bot warm-up)", () => app.bot()).done : Promise.resolve();
+  const bot =
+    config.telegram.mode === "webhook"
+      ? retryInBackground("getMe (bot warm-up)", () => app.bot()).done
+      : Promise.resolve();
   void bot.then(() =>
     setTimeout(() => {
-      tokenCounterFor(config.llm.defaultModel).catch((e: unknown) => log.warn("tokenizer warm-up failed", { error: e }));
+      tokenCounterFor(config.llm.defaultModel).catch((e: unknown) =>
+        log.warn("tokenizer warm-up failed", { error: e }),
+      );
     }, 250),
   );
   // 7. Chat queues whose worker died: swept at start, then on a timer (webhook mode).

@@ -28,7 +28,12 @@ export type AttemptVerdict =
   | { allowed: false; reason: "address" | "global"; attempts: number; resetInSeconds: number };
 
 /** Counts one attempt (or refuses it) atomically; one round trip (EVALSHA, EVAL on NOSCRIPT). */
-export async function countLoginAttempt(redis: Redis, prefix: string, ip: string, limits: AttemptLimits): Promise<AttemptVerdict> {
+export async function countLoginAttempt(
+  redis: Redis,
+  prefix: string,
+  ip: string,
+  limits: AttemptLimits,
+): Promise<AttemptVerdict> {
   const [ok, reason, attempts, ttl] = (await LOGIN_ATTEMPT(
     redis,
     [loginFailKey(prefix, ip), loginGlobalKey(prefix), loginKnownKey(prefix, ip)],
@@ -36,9 +41,23 @@ export async function countLoginAttempt(redis: Redis, prefix: string, ip: string
   )) as [number, string, number, number];
   const resetInSeconds = Math.max(0, Number(ttl));
   if (ok === 1) return { allowed: true, attempts: Number(attempts), resetInSeconds };
-  return { allowed: false, reason: reason === "global" ? "global" : "address", attempts: Number(attempts), resetInSeconds };
+  return {
+    allowed: false,
+    reason: reason === "global" ? "global" : "address",
+    attempts: Number(attempts),
+    resetInSeconds,
+  };
 }
 
-export async function noteLoginSuccessInRedis(redis: Redis, prefix: string, ip: string, knownSeconds: number): Promise<void> {
-  await LOGIN_SUCCESS(redis, [loginFailKey(prefix, ip), loginGlobalKey(prefix), loginKnownKey(prefix, ip)], [knownSeconds]);
+export async function noteLoginSuccessInRedis(
+  redis: Redis,
+  prefix: string,
+  ip: string,
+  knownSeconds: number,
+): Promise<void> {
+  await LOGIN_SUCCESS(
+    redis,
+    [loginFailKey(prefix, ip), loginGlobalKey(prefix), loginKnownKey(prefix, ip)],
+    [knownSeconds],
+  );
 }

@@ -16,9 +16,15 @@ export async function login(store: ThrottleStore, ip: string, password: string):
   if (!passwordMatches(password)) {
     log.warn("wrong dashboard password", { ip, failures: attempts });
     const left = LOGIN_MAX_FAILURES - attempts;
-    throw new AppError("unauthorized:auth", left > 0 ? "Wrong password." : `Wrong password. Too many attempts: try again in ${Math.ceil(resetInSeconds / 60)} min.`, {
-      details: { attemptsLeft: Math.max(0, left) },
-    });
+    throw new AppError(
+      "unauthorized:auth",
+      left > 0
+        ? "Wrong password."
+        : `Wrong password. Too many attempts: try again in ${Math.ceil(resetInSeconds / 60)} min.`,
+      {
+        details: { attemptsLeft: Math.max(0, left) },
+      },
+    );
   }
   await noteLoginSuccess(store, ip);
   return createSessionToken();

@@ -31,7 +31,10 @@ export function isSameOrigin(request: Request): boolean {
  * entries than hops (a request that skipped a proxy) falls back to the leftmost entry.
  */
 export function clientIp(request: Request, trustedProxies = 1): string {
-  const hops = (request.headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const hops = (request.headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (trustedProxies <= 0 || hops.length === 0) return "direct";
   const ip = hops[Math.max(0, hops.length - trustedProxies)]!;
   return ip.slice(0, 64).replace(/[^\w.:-]/g, "_");

@@ -40,7 +40,11 @@ export async function createSessionToken(now = new Date()): Promise<string> {
 export async function verifySessionToken(token: string | undefined): Promise<boolean> {
   if (!token) return false;
   try {
-    const { payload } = await jwtVerify(token, sessionKey(), { algorithms: ["HS256"], issuer: ISSUER, audience: AUDIENCE });
+    const { payload } = await jwtVerify(token, sessionKey(), {
+      algorithms: ["HS256"],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    });
     return payload.role === "admin";
   } catch {
     return false;
@@ -58,7 +62,15 @@ export interface CookieSpec {
 }
 
 export function sessionCookie(token: string): CookieSpec {
-  return { name: SESSION_COOKIE, value: token, httpOnly: true, sameSite: "strict", secure: getConfig().nodeEnv === "production", path: "/", maxAge: sessionMaxAgeSeconds() };
+  return {
+    name: SESSION_COOKIE,
+    value: token,
+    httpOnly: true,
+    sameSite: "strict",
+    secure: getConfig().nodeEnv === "production",
+    path: "/",
+    maxAge: sessionMaxAgeSeconds(),
+  };
 }
 
 export function clearedSessionCookie(): CookieSpec {
@@ -67,7 +79,14 @@ export function clearedSessionCookie(): CookieSpec {
 
 /** Set-Cookie header value for a CookieSpec (route handlers that build a Response themselves). */
 export function serializeCookie(c: CookieSpec): string {
-  return [`${c.name}=${c.value}`, `Path=${c.path}`, `Max-Age=${c.maxAge}`, "HttpOnly", "SameSite=Strict", ...(c.secure ? ["Secure"] : [])].join("; ");
+  return [
+    `${c.name}=${c.value}`,
+    `Path=${c.path}`,
+    `Max-Age=${c.maxAge}`,
+    "HttpOnly",
+    "SameSite=Strict",
+    ...(c.secure ? ["Secure"] : []),
+  ].join("; ");
 }
 
 /** The session cookie's value from a Cookie header. */

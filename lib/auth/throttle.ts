@@ -22,7 +22,11 @@ export const LOGIN_GLOBAL_MAX_FAILURES = 50;
 export const LOGIN_WINDOW_SECONDS = 15 * 60;
 export const LOGIN_KNOWN_ADDRESS_SECONDS = 30 * 24 * 3600;
 
-const LIMITS: AttemptLimits = { windowSeconds: LOGIN_WINDOW_SECONDS, perAddress: LOGIN_MAX_FAILURES, global: LOGIN_GLOBAL_MAX_FAILURES };
+const LIMITS: AttemptLimits = {
+  windowSeconds: LOGIN_WINDOW_SECONDS,
+  perAddress: LOGIN_MAX_FAILURES,
+  global: LOGIN_GLOBAL_MAX_FAILURES,
+};
 
 export interface ThrottleStore {
   redis: Redis;
@@ -40,16 +44,19 @@ interface Fallback {
   global?: Window;
   known: Map<string, number>;
 }
-const fallback = (): Fallback => processSingleton<Fallback>("auth:login-fallback", () => ({ perAddress: new Map(), known: new Map() }));
+const fallback = (): Fallback =>
+  processSingleton<Fallback>("auth:login-fallback", () => ({ perAddress: new Map(), known: new Map() }));
 
 function countInMemory(ip: string, now = Date.now()): AttemptVerdict {
   const f = fallback();
   const live = (w: Window | undefined) => (w && w.until > now ? w : undefined);
   const left = (w: Window) => Math.ceil((w.until - now) / 1000);
   const mine = live(f.perAddress.get(ip)) ?? { count: 0, until: now + LOGIN_WINDOW_SECONDS * 1000 };
-  if (mine.count >= LOGIN_MAX_FAILURES) return { allowed: false, reason: "address", attempts: mine.count, resetInSeconds: left(mine) };
+  if (mine.count >= LOGIN_MAX_FAILURES)
+    return { allowed: false, reason: "address", attempts: mine.count, resetInSeconds: left(mine) };
   const all = live(f.global) ?? { count: 0, until: now + LOGIN_WINDOW_SECONDS * 1000 };
-  if (all.count >= LOGIN_GLOBAL_MAX_FAILURES && !((f.known.get(ip) ?? 0) > now)) return { allowed: false, reason: "global", attempts: all.count, resetInSeconds: left(all) };
+  if (all.count >= LOGIN_GLOBAL_MAX_FAILURES && !((f.known.get(ip) ?? 0) > now))
+    return { allowed: false, reason: "global", attempts: all.count, resetInSeconds: left(all) };
   mine.count += 1;
   all.count += 1;
   f.perAddress.set(ip, mine);
@@ -63,14 +70,19 @@ function refused(ip: string, v: Extract<AttemptVerdict, { allowed: false }>): Ap
     v.reason === "address"
       ? `Too many wrong passwords from this address. Try again in ${minutes} min.`
       : `Too many wrong passwords from many addresses: logins from new addresses are paused for ${minutes} min (addresses that logged in before still can).`;
-  return new AppError("rate_limit:auth", message, { details: { ip, reason: v.reason, retryAfterSeconds: v.resetInSeconds } });
+  return new AppError("rate_limit:auth", message, {
+    details: { ip, reason: v.reason, retryAfterSeconds: v.resetInSeconds },
+  });
 }
 
 /**
  * Counts this attempt (before the password is compared) and throws rate_limit:auth when a
  * budget is spent. Returns the attempts this address has used in the window.
  */
-export async function countLoginAttemptOrThrow(store: ThrottleStore, ip: string): Promise<{ attempts: number; resetInSeconds: number }> {
+export async function countLoginAttemptOrThrow(
+  store: ThrottleStore,
+  ip: string,
+): Promise<{ attempts: number; resetInSeconds: number }> {
   let verdict: AttemptVerdict;
   try {
     verdict = await countLoginAttempt(store.redis, store.prefix, ip, LIMITS);

@@ -36,7 +36,11 @@ type TurnContext = BotContext & { chat: NonNullable<Context["chat"]>; from: NonN
  * lock resumes where the last attempt stopped — never a second model call once an answer
  * exists, never a second reply once sent.
  */
-export async function answerTurn(ctx: TurnContext, input: AnswerInput, replyTo: number): Promise<TurnResult | undefined> {
+export async function answerTurn(
+  ctx: TurnContext,
+  input: AnswerInput,
+  replyTo: number,
+): Promise<TurnResult | undefined> {
   const { deps } = ctx;
   const user = ctx.from;
   const priv = isPrivate(ctx);
@@ -45,10 +49,14 @@ export async function answerTurn(ctx: TurnContext, input: AnswerInput, replyTo: 
   const progress = deps.progress;
   // Waits out a short Redis outage like the turn's own reads: failing here would apologise and
   // let the update be acknowledged without its message ever being stored.
-  const done = progress ? await retryWhileUnavailable(() => progress.read(chatId, updateId), { waitMs: PROGRESS_WAIT_MS }) : undefined;
+  const done = progress
+    ? await retryWhileUnavailable(() => progress.read(chatId, updateId), { waitMs: PROGRESS_WAIT_MS })
+    : undefined;
   const markReplied = async () => {
     // After Telegram accepted the reply. Failing here is the documented duplicate window.
-    await record(() => progress!.replied(chatId, updateId)).catch((e: unknown) => log.warn("could not record the reply as sent; a redo would send it again", { chatId, updateId, error: e }));
+    await record(() => progress!.replied(chatId, updateId)).catch((e: unknown) =>
+      log.warn("could not record the reply as sent; a redo would send it again", { chatId, updateId, error: e }),
+    );
   };
   if (done?.replied) {
     log.warn("update already answered; not answering again (a redo after a crash or lost lock)", { chatId, updateId });
@@ -57,7 +65,13 @@ export async function answerTurn(ctx: TurnContext, input: AnswerInput, replyTo: 
   if (done?.answer !== undefined) {
     log.warn("resuming a turn whose answer exists: sending it without a new model call", { chatId, updateId });
     if (!done.stored) {
-      await deps.memory.appendMessage({ userId: user.id, role: "assistant", content: done.answer, usage: done.usage, key: `tg:${chatId}:${updateId}:assistant` });
+      await deps.memory.appendMessage({
+        userId: user.id,
+        role: "assistant",
+        content: done.answer,
+        usage: done.usage,
+        key: `tg:${chatId}:${updateId}:assistant`,
+      });
       await record(() => progress!.replyStored(chatId, updateId));
     }
     await sendLongText(ctx.api, chatId, done.answer, priv ? {} : { replyTo });

@@ -59,7 +59,11 @@ export interface BackgroundTask {
  * and the server's answer, retries are quiet (capped backoff), success after failures is
  * logged once. Never throws; timers do not keep the process alive.
  */
-export function retryInBackground(method: string, task: () => Promise<unknown>, opts: { capMs?: number; baseMs?: number } = {}): BackgroundTask {
+export function retryInBackground(
+  method: string,
+  task: () => Promise<unknown>,
+  opts: { capMs?: number; baseMs?: number } = {},
+): BackgroundTask {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
@@ -75,7 +79,8 @@ export function retryInBackground(method: string, task: () => Promise<unknown>, 
           log.error(fatal.message);
           return;
         }
-        if (attempt === 1) log.warn(`${method} failed (${serverAnswer(e)}); the bot keeps working and retries it in the background`);
+        if (attempt === 1)
+          log.warn(`${method} failed (${serverAnswer(e)}); the bot keeps working and retries it in the background`);
       }
       await new Promise<void>((r) => {
         wake = r;
@@ -95,7 +100,11 @@ export function retryInBackground(method: string, task: () => Promise<unknown>, 
 }
 
 /** grammY passes its own AbortSignal type (abort-controller shim); only these members are used. */
-type SignalLike = { aborted: boolean; addEventListener(type: "abort", cb: () => void, o?: { once: boolean }): void; removeEventListener(type: "abort", cb: () => void): void };
+type SignalLike = {
+  aborted: boolean;
+  addEventListener(type: "abort", cb: () => void, o?: { once: boolean }): void;
+  removeEventListener(type: "abort", cb: () => void): void;
+};
 
 function abortableSleep(ms: number, signal?: SignalLike): Promise<void> {
   return new Promise((resolve) => {
@@ -125,7 +134,9 @@ export function installPollingResilience(api: Api, opts: { capMs?: number; baseM
       try {
         const res = await prev(method, payload, signal);
         if (res.ok || res.error_code === 401) return res;
-        log.warn(`deleteWebhook failed (${res.error_code ?? "no error code"}: ${res.description ?? "(no description)"}); polling anyway`);
+        log.warn(
+          `deleteWebhook failed (${res.error_code ?? "no error code"}: ${res.description ?? "(no description)"}); polling anyway`,
+        );
       } catch (e) {
         log.warn(`deleteWebhook failed (${serverAnswer(e)}); polling anyway`);
       }
@@ -135,12 +146,15 @@ export function installPollingResilience(api: Api, opts: { capMs?: number; baseM
     if (method !== "getUpdates" || !signal) return prev(method, payload, signal);
     // Retried here with the same payload (same offset) until Telegram answers, so grammY's own
     // loop never sees the outage: nothing is skipped, nothing is handled twice.
-    for (let failures = 0; ; ) {
+    for (let failures = 0; ;) {
       let failure: string;
       try {
         const res = await prev(method, payload, signal);
         if (res.ok || (res.error_code !== undefined && res.error_code < 500)) {
-          if (res.ok && failures > 0) log.info(`getUpdates works again after ${failures} failed attempt(s); resuming at offset ${String((payload as { offset?: number }).offset ?? 0)}`);
+          if (res.ok && failures > 0)
+            log.info(
+              `getUpdates works again after ${failures} failed attempt(s); resuming at offset ${String((payload as { offset?: number }).offset ?? 0)}`,
+            );
           return res;
         }
         failure = `${res.error_code ?? "no error code"}: ${res.description ?? "(no description)"}`;
@@ -149,7 +163,10 @@ export function installPollingResilience(api: Api, opts: { capMs?: number; baseM
         failure = serverAnswer(e);
       }
       failures++;
-      if (failures === 1) log.warn(`getUpdates failed (${failure}); retrying with backoff (capped at ${Math.round(cap / 1000)} s) until Telegram answers`);
+      if (failures === 1)
+        log.warn(
+          `getUpdates failed (${failure}); retrying with backoff (capped at ${Math.round(cap / 1000)} s) until Telegram answers`,
+        );
       await abortableSleep(backoffMs(failures, cap, base), signal);
       if (signal?.aborted) throw new Error("polling stopped");
     }

@@ -21,7 +21,6 @@ const botInfoSchema = z.looseObject({
   supports_inline_queries: z.boolean(),
 });
 
-
 export function botInfoKey(prefix: string, botId: string): string {
   return botKeys(prefix).botInfo(botId);
 }

@@ -82,7 +82,15 @@ export function createChatQueue(redis: Redis, prefix: string, opts: { lockMs: nu
   return {
     lockMs: opts.lockMs,
     async enqueue(chat, updateId, payload) {
-      return Number(await ENQUEUE(redis, [dedup(updateId), q(chat), work], [updateId, payload, chat, TELEGRAM_DEDUP_SECONDS, Date.now()])) === 1;
+      return (
+        Number(
+          await ENQUEUE(
+            redis,
+            [dedup(updateId), q(chat), work],
+            [updateId, payload, chat, TELEGRAM_DEDUP_SECONDS, Date.now()],
+          ),
+        ) === 1
+      );
     },
     async tryLock(chat, token) {
       return Number(await ACQUIRE(redis, [lock(chat)], [token, opts.lockMs])) === 1;
@@ -96,7 +104,10 @@ export function createChatQueue(redis: Redis, prefix: string, opts: { lockMs: nu
     },
     async ack(chat, token, payload, updateId) {
       const t = turnKeys(prefix, chat, updateId);
-      return Number(await ACK(redis, [lock(chat), q(chat), work, t.turn, t.replied], [token, payload, chat, Date.now()])) === 1;
+      return (
+        Number(await ACK(redis, [lock(chat), q(chat), work, t.turn, t.replied], [token, payload, chat, Date.now()])) ===
+        1
+      );
     },
     async release(chat, token) {
       const res = Number(await RELEASE(redis, [lock(chat), q(chat), work], [token, chat]));
@@ -129,11 +140,21 @@ export function createChatQueue(redis: Redis, prefix: string, opts: { lockMs: nu
     },
     async backlog(staleMs) {
       const now = Date.now();
-      const res = (await redis.pipeline().zcard(work).zrange(work, "0", "0", "WITHSCORES").zcount(work, "-inf", now - staleMs).exec()) ?? [];
+      const res =
+        (await redis
+          .pipeline()
+          .zcard(work)
+          .zrange(work, "0", "0", "WITHSCORES")
+          .zcount(work, "-inf", now - staleMs)
+          .exec()) ?? [];
       const err = res.find(([e]) => e)?.[0];
       if (err) throw err;
       const [chats, first, stale] = res.map(([, v]) => v) as [number, string[], number];
-      return { chats: Number(chats ?? 0), oldestWaitMs: first?.length === 2 ? Math.max(0, now - Number(first[1])) : 0, stale: Number(stale ?? 0) };
+      return {
+        chats: Number(chats ?? 0),
+        oldestWaitMs: first?.length === 2 ? Math.max(0, now - Number(first[1])) : 0,
+        stale: Number(stale ?? 0),
+      };
     },
     async adoptLegacy() {
       return Number(await ADOPT_LEGACY(redis, [keys.legacyPending(), work], [Date.now()]));

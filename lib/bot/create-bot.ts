@@ -45,9 +45,15 @@ export interface CreateBotOptions {
   progress?: TurnProgressStore;
 }
 
-async function resolveBotInfo(token: string, apiRoot: string | undefined, opts: CreateBotOptions): Promise<UserFromGetMe> {
+async function resolveBotInfo(
+  token: string,
+  apiRoot: string | undefined,
+  opts: CreateBotOptions,
+): Promise<UserFromGetMe> {
   if (opts.botInfo) return opts.botInfo;
-  const cached = await opts.botInfoStore?.read(botIdFromToken(token)).catch((e: unknown) => log.warn("bot info cache unreadable", { error: e }));
+  const cached = await opts.botInfoStore
+    ?.read(botIdFromToken(token))
+    .catch((e: unknown) => log.warn("bot info cache unreadable", { error: e }));
   if (cached) return cached;
   const info = await new Api(token, apiRoot ? { apiRoot } : undefined).getMe();
   await opts.botInfoStore?.save(info).catch((e: unknown) => log.warn("could not cache bot info", { error: e }));
@@ -61,15 +67,23 @@ async function resolveBotInfo(token: string, apiRoot: string | undefined, opts: 
  */
 export async function createBot(opts: CreateBotOptions): Promise<Bot<BotContext>> {
   const tg = opts.deps.config.telegram;
-  if (tg.mode === "disabled") throw new AppError("config:bot", "TELEGRAM_BOT_TOKEN is not set, so there is no bot. Create one with @BotFather.");
+  if (tg.mode === "disabled")
+    throw new AppError("config:bot", "TELEGRAM_BOT_TOKEN is not set, so there is no bot. Create one with @BotFather.");
   const botInfo = await resolveBotInfo(tg.token, tg.apiRoot, opts);
   const bot = new Bot<BotContext>(tg.token, { botInfo, client: tg.apiRoot ? { apiRoot: tg.apiRoot } : undefined });
   const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 });
   // getUpdates has its own outage handling (capped backoff, logged once: lib/bot/best-effort.ts).
-  bot.api.config.use((prev, method, payload, signal) => (method === "getUpdates" ? prev(method, payload, signal) : retry(prev, method, payload, signal)));
+  bot.api.config.use((prev, method, payload, signal) =>
+    method === "getUpdates" ? prev(method, payload, signal) : retry(prev, method, payload, signal),
+  );
   bot.api.config.use(leaseGuard); // a queued update's worker that lost its chat lock sends nothing
 
-  const deps: BotDeps = { ...opts.deps, limiter: opts.limiter, streamThrottleMs: opts.streamThrottleMs ?? 1000, progress: opts.progress };
+  const deps: BotDeps = {
+    ...opts.deps,
+    limiter: opts.limiter,
+    streamThrottleMs: opts.streamThrottleMs ?? 1000,
+    progress: opts.progress,
+  };
   bot.use((ctx, next) => {
     ctx.deps = deps;
     return next();

@@ -46,7 +46,8 @@ export function startDevPoller(app: PollerApp): void {
       throw new Error("polling ended unexpectedly");
     } catch (e) {
       if (e instanceof AppError && e.code === "conflict:bot" && /Another poller/.test(e.message)) {
-        if (me.status.state !== "standby") log.info(`${e.message} This dev server retries every ${STANDBY_RETRY_MS / 1000} s.`);
+        if (me.status.state !== "standby")
+          log.info(`${e.message} This dev server retries every ${STANDBY_RETRY_MS / 1000} s.`);
         me.status = { state: "standby", heldBy: e.message };
         setTimeout(() => void attempt(), STANDBY_RETRY_MS).unref();
         return;

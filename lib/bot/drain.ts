@@ -13,7 +13,10 @@ export type UpdateHandler = (update: Update) => Promise<void>;
 const REDIS_WAIT_MS = 60_000;
 
 const whileRedisDown = <T>(what: string, fn: () => Promise<T>): Promise<T> =>
-  retryWhileUnavailable(fn, { waitMs: REDIS_WAIT_MS, onWait: (e) => log.warn(`Redis unreachable while trying to ${what}; waiting for it`, { error: e }) });
+  retryWhileUnavailable(fn, {
+    waitMs: REDIS_WAIT_MS,
+    onWait: (e) => log.warn(`Redis unreachable while trying to ${what}; waiting for it`, { error: e }),
+  });
 
 function updateIdOf(payload: string): number {
   return (JSON.parse(payload) as Update).update_id;
@@ -51,13 +54,16 @@ export async function drainChat(queue: ChatQueue, chat: string, handle: UpdateHa
     },
   };
   let handled = 0;
-  const heartbeat = setInterval(() => {
-    if (lost) return;
-    queue.renew(chat, token).then(
-      (ok) => ok || markLost(),
-      (e: unknown) => log.warn("could not renew chat lock", { chat, error: e }),
-    );
-  }, Math.max(250, Math.floor(queue.lockMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      if (lost) return;
+      queue.renew(chat, token).then(
+        (ok) => ok || markLost(),
+        (e: unknown) => log.warn("could not renew chat lock", { chat, error: e }),
+      );
+    },
+    Math.max(250, Math.floor(queue.lockMs / 3)),
+  );
   try {
     for (;;) {
       if (lost) return handled;
@@ -78,7 +84,12 @@ export async function drainChat(queue: ChatQueue, chat: string, handle: UpdateHa
       // ACK runs only while the token holds the lock; if a Redis restart dropped the lock
       // (AOF fsync window), take it again with the same token when it is free and acknowledge,
       // so the handled update is not handled twice.
-      const acked = await whileRedisDown("acknowledge the update", async () => (await queue.ack(chat, token, payload, updateIdOf(payload))) || ((await queue.tryLock(chat, token)) && (await queue.ack(chat, token, payload, updateIdOf(payload)))));
+      const acked = await whileRedisDown(
+        "acknowledge the update",
+        async () =>
+          (await queue.ack(chat, token, payload, updateIdOf(payload))) ||
+          ((await queue.tryLock(chat, token)) && (await queue.ack(chat, token, payload, updateIdOf(payload)))),
+      );
       if (!acked) {
         markLost();
         return handled;

@@ -13,7 +13,10 @@ import type { RateLimiter } from "./rate-limit";
  *   ack, and updates still queued are messages the user sent; they are handled after this and
  *   start a new memory, as the bot's reply says. Update-dedup and replay-guard keys hold ids only.
  */
-export async function eraseUser(deps: { memory: Pick<Memory, "forget">; limiter: Pick<RateLimiter, "reset"> }, userId: number): Promise<void> {
+export async function eraseUser(
+  deps: { memory: Pick<Memory, "forget">; limiter: Pick<RateLimiter, "reset"> },
+  userId: number,
+): Promise<void> {
   await deps.memory.forget(userId);
   await deps.limiter.reset(userId);
 }

@@ -19,7 +19,12 @@ function apologyFor(error: unknown): string {
  */
 export async function onFeatureError(err: BotError<BotContext>): Promise<void> {
   const ctx = err.ctx;
-  log.error("update handling failed", { updateId: ctx.update.update_id, chatId: ctx.chatId, userId: ctx.from?.id, error: err.error });
+  log.error("update handling failed", {
+    updateId: ctx.update.update_id,
+    chatId: ctx.chatId,
+    userId: ctx.from?.id,
+    error: err.error,
+  });
   try {
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: "Sorry, that didn't work. Please try again." });
     else if (ctx.chat && (ctx.chat.type === "private" || ctx.message)) await ctx.reply(apologyFor(err.error));

@@ -16,10 +16,17 @@ export interface DownloadedFile {
  * holds the bot token, so it never leaves the server: the dashboard goes through
  * /api/admin/media/<fileId>, which calls this.
  */
-export async function downloadTelegramFile(api: Api, o: { token: string; apiRoot?: string; fileId: string; maxBytes: number }): Promise<DownloadedFile> {
+export async function downloadTelegramFile(
+  api: Api,
+  o: { token: string; apiRoot?: string; fileId: string; maxBytes: number },
+): Promise<DownloadedFile> {
   const file = await api.getFile(o.fileId);
   if (file.file_size !== undefined && file.file_size > o.maxBytes) throw tooLarge(file.file_size, o.maxBytes);
-  if (!file.file_path) throw new AppError("unavailable:bot", "Telegram did not give a download path for this file (it may be over the Bot API's 20 MB limit).");
+  if (!file.file_path)
+    throw new AppError(
+      "unavailable:bot",
+      "Telegram did not give a download path for this file (it may be over the Bot API's 20 MB limit).",
+    );
   const url = `${(o.apiRoot ?? DEFAULT_API_ROOT).replace(/\/$/, "")}/file/bot${o.token}/${file.file_path}`;
   let res: Response;
   try {
@@ -27,7 +34,8 @@ export async function downloadTelegramFile(api: Api, o: { token: string; apiRoot
   } catch (e) {
     throw new AppError("unavailable:bot", "Could not download the file from Telegram.", { cause: e });
   }
-  if (!res.ok || !res.body) throw new AppError("unavailable:bot", `Telegram answered ${res.status} to the file download.`);
+  if (!res.ok || !res.body)
+    throw new AppError("unavailable:bot", `Telegram answered ${res.status} to the file download.`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -39,7 +47,11 @@ export async function downloadTelegramFile(api: Api, o: { token: string; apiRoot
 }
 
 function tooLarge(size: number, max: number): AppError {
-  return new AppError("bad_request:bot", `The file is ${(size / 1e6).toFixed(1)} MB; the limit is ${(max / 1e6).toFixed(1)} MB.`, { details: { reason: "too_large" } });
+  return new AppError(
+    "bad_request:bot",
+    `The file is ${(size / 1e6).toFixed(1)} MB; the limit is ${(max / 1e6).toFixed(1)} MB.`,
+    { details: { reason: "too_large" } },
+  );
 }
 
 /** MIME type from Telegram's file path, for the data: URL a vision model reads. */

@@ -38,7 +38,12 @@ export interface PollLock {
 
 export type PollLockResult = { acquired: true; lock: PollLock } | { acquired: false; heldBy: string };
 
-export async function acquirePollLock(redis: Redis, prefix: string, token: string, opts: { ttlMs?: number; label?: string } = {}): Promise<PollLockResult> {
+export async function acquirePollLock(
+  redis: Redis,
+  prefix: string,
+  token: string,
+  opts: { ttlMs?: number; label?: string } = {},
+): Promise<PollLockResult> {
   const ttlMs = opts.ttlMs ?? 30_000;
   const key = pollLockKey(prefix, token);
   const holder = `${opts.label ?? "poller"} pid ${process.pid} on ${os.hostname()} (${randomUUID().slice(0, 8)})`;
@@ -47,23 +52,27 @@ export async function acquirePollLock(redis: Redis, prefix: string, token: strin
     const current = await redis.get(key);
     // A dev server restarted right after Ctrl+C: its predecessor on this machine is gone but
     // could not release the lock in time. Take it over instead of waiting for the TTL.
-    if (current && holderIsDeadHere(current)) ok = (await POLL_LOCK_TAKEOVER(redis, [key], [current, holder, ttlMs])) === "OK" ? "OK" : null;
+    if (current && holderIsDeadHere(current))
+      ok = (await POLL_LOCK_TAKEOVER(redis, [key], [current, holder, ttlMs])) === "OK" ? "OK" : null;
     if (ok !== "OK") return { acquired: false, heldBy: current ?? "another process" };
   }
   let lost: (() => void) | undefined;
   let released = false;
-  const timer = setInterval(() => {
-    POLL_LOCK_RENEW(redis, [key], [holder, ttlMs]).then(
-      (r) => {
-        if (Number(r) === 0 && !released) {
-          released = true;
-          clearInterval(timer);
-          lost?.();
-        }
-      },
-      () => {}, // Redis briefly down: the next renewal tries again before the TTL runs out
-    );
-  }, Math.max(50, Math.floor(ttlMs / 3)));
+  const timer = setInterval(
+    () => {
+      POLL_LOCK_RENEW(redis, [key], [holder, ttlMs]).then(
+        (r) => {
+          if (Number(r) === 0 && !released) {
+            released = true;
+            clearInterval(timer);
+            lost?.();
+          }
+        },
+        () => {}, // Redis briefly down: the next renewal tries again before the TTL runs out
+      );
+    },
+    Math.max(50, Math.floor(ttlMs / 3)),
+  );
   timer.unref();
   return {
     acquired: true,

@@ -9,7 +9,6 @@ import { HIT } from "../redis/lua/rate-limit";
 
 const WINDOW_MS = 60_000;
 
-
 export function rateLimitKey(prefix: string, userId: number): string {
   return botKeys(prefix).rateLimit(userId);
 }

@@ -13,7 +13,10 @@ const log = logger("bot");
 export type PollerApp = Pick<App, "config" | "redis" | "bot" | "botInfoStore">;
 
 /** The app's bot; a getMe that fails for a reason other than a bad token is retried (capped backoff). */
-export async function getAppBotPatiently(app: Pick<App, "bot">, opts: { backoff?: PollingOptions["backoff"]; isStopped?: () => boolean } = {}): Promise<Bot<BotContext>> {
+export async function getAppBotPatiently(
+  app: Pick<App, "bot">,
+  opts: { backoff?: PollingOptions["backoff"]; isStopped?: () => boolean } = {},
+): Promise<Bot<BotContext>> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await app.bot();
@@ -37,14 +40,27 @@ export interface RunningPoller {
  * Long polling guarded by the Redis poll lock (lib/bot/poll-lock.ts): `npm run bot:poll` and
  * the dev server's in-process poller. Rejects with `conflict:bot` when another process polls.
  */
-export async function runPoller(app: PollerApp, opts: { label: string; dropPending?: boolean; backoff?: PollingOptions["backoff"]; lockTtlMs?: number }): Promise<RunningPoller> {
+export async function runPoller(
+  app: PollerApp,
+  opts: { label: string; dropPending?: boolean; backoff?: PollingOptions["backoff"]; lockTtlMs?: number },
+): Promise<RunningPoller> {
   const tg = app.config.telegram;
-  if (tg.mode === "disabled") throw new AppError("config:bot", "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather and put the token in .env.local (see docs/bot.md).");
+  if (tg.mode === "disabled")
+    throw new AppError(
+      "config:bot",
+      "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather and put the token in .env.local (see docs/bot.md).",
+    );
   let stopped = false;
   const bot = await getAppBotPatiently(app, { backoff: opts.backoff, isStopped: () => stopped });
-  const got = await acquirePollLock(app.redis, app.config.redis.prefix, tg.token, { ttlMs: opts.lockTtlMs, label: opts.label });
+  const got = await acquirePollLock(app.redis, app.config.redis.prefix, tg.token, {
+    ttlMs: opts.lockTtlMs,
+    label: opts.label,
+  });
   if (!got.acquired) {
-    throw new AppError("conflict:bot", `Another poller already receives this bot's updates (${got.heldBy}); not polling here. Stop it first if this process should poll.`);
+    throw new AppError(
+      "conflict:bot",
+      `Another poller already receives this bot's updates (${got.heldBy}); not polling here. Stop it first if this process should poll.`,
+    );
   }
   const lock: PollLock = got.lock;
   const store = app.botInfoStore;

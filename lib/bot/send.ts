@@ -8,7 +8,11 @@ const log = logger("bot");
 
 /** Telegram's answer when our HTML is not valid for it ("Bad Request: can't parse entities: …"). */
 export function isEntityError(e: unknown): boolean {
-  return e instanceof GrammyError && e.error_code === 400 && /can't parse entities|unsupported start tag|can't find end tag/i.test(e.description);
+  return (
+    e instanceof GrammyError &&
+    e.error_code === 400 &&
+    /can't parse entities|unsupported start tag|can't find end tag/i.test(e.description)
+  );
 }
 
 export function isNotModified(e: unknown): boolean {
@@ -21,7 +25,12 @@ export interface SendOptions {
 }
 
 /** One chunk as HTML; if Telegram rejects the entities, the same text again as plain text. */
-export async function sendChunk(api: Api, chatId: number, chunk: string, opts: SendOptions = {}): Promise<Message.TextMessage> {
+export async function sendChunk(
+  api: Api,
+  chatId: number,
+  chunk: string,
+  opts: SendOptions = {},
+): Promise<Message.TextMessage> {
   const common = {
     link_preview_options: { is_disabled: true },
     ...(opts.replyTo ? { reply_parameters: { message_id: opts.replyTo, allow_sending_without_reply: true } } : {}),
@@ -53,8 +62,14 @@ export async function editChunk(api: Api, chatId: number, messageId: number, chu
 }
 
 /** A whole answer: split at 4096 characters on paragraph boundaries, each part sent in order. */
-export async function sendLongText(api: Api, chatId: number, text: string, opts: SendOptions = {}): Promise<Message.TextMessage[]> {
+export async function sendLongText(
+  api: Api,
+  chatId: number,
+  text: string,
+  opts: SendOptions = {},
+): Promise<Message.TextMessage[]> {
   const sent: Message.TextMessage[] = [];
-  for (const [i, chunk] of splitMessage(text).entries()) sent.push(await sendChunk(api, chatId, chunk, i === 0 ? opts : {}));
+  for (const [i, chunk] of splitMessage(text).entries())
+    sent.push(await sendChunk(api, chatId, chunk, i === 0 ? opts : {}));
   return sent;
 }

@@ -12,11 +12,20 @@ const SWEEP_LIMIT = 50;
  * died or lost the lock), then report chats that have waited too long without progress.
  * Reads only the `q:work` set (chats with work), never the keyspace.
  */
-export async function sweepQueues(queue: ChatQueue, handle: UpdateHandler, opts: { staleMs: number; limit?: number }): Promise<{ resumed: number; backlog: QueueBacklog }> {
+export async function sweepQueues(
+  queue: ChatQueue,
+  handle: UpdateHandler,
+  opts: { staleMs: number; limit?: number },
+): Promise<{ resumed: number; backlog: QueueBacklog }> {
   const resumed = await resumeOrphans(queue, handle, opts.limit ?? SWEEP_LIMIT, Infinity);
   const backlog = await queue.backlog(opts.staleMs);
   if (backlog.stale > 0) {
-    log.error("chat queues stuck: updates waiting without progress", { stale: backlog.stale, chats: backlog.chats, oldestWaitMinutes: Math.round(backlog.oldestWaitMs / 60_000), thresholdMinutes: Math.round(opts.staleMs / 60_000) });
+    log.error("chat queues stuck: updates waiting without progress", {
+      stale: backlog.stale,
+      chats: backlog.chats,
+      oldestWaitMinutes: Math.round(backlog.oldestWaitMs / 60_000),
+      thresholdMinutes: Math.round(opts.staleMs / 60_000),
+    });
   }
   return { resumed, backlog };
 }
@@ -26,7 +35,12 @@ export async function sweepQueues(queue: ChatQueue, handle: UpdateHandler, opts:
  * serverless the sweep on every webhook call does the job). Rounds never overlap; the timer
  * does not keep the process alive. Returns a stop function.
  */
-export function startQueueSweeper(o: { queue: () => Promise<ChatQueue>; handle: UpdateHandler; intervalMs: number; staleMs: number }): () => void {
+export function startQueueSweeper(o: {
+  queue: () => Promise<ChatQueue>;
+  handle: UpdateHandler;
+  intervalMs: number;
+  staleMs: number;
+}): () => void {
   let running = false;
   let stopped = false;
   let adopted = false;

@@ -30,7 +30,12 @@ export interface TurnProgress {
 export interface TurnProgressStore {
   read(chat: number, updateId: number): Promise<TurnProgress>;
   userStored(chat: number, updateId: number, message: HistoryMessage): Promise<void>;
-  answered(chat: number, updateId: number, answer: string, usage?: { promptTokens: number; completionTokens: number }): Promise<void>;
+  answered(
+    chat: number,
+    updateId: number,
+    answer: string,
+    usage?: { promptTokens: number; completionTokens: number },
+  ): Promise<void>;
   replyStored(chat: number, updateId: number): Promise<void>;
   replied(chat: number, updateId: number): Promise<void>;
 }
@@ -39,10 +44,15 @@ export function createTurnProgress(redis: Redis, prefix: string): TurnProgressSt
   const keys = (chat: number, updateId: number) => turnKeys(prefix, String(chat), updateId);
   const setFields = async (chat: number, updateId: number, fields: Record<string, string>) => {
     const { turn } = keys(chat, updateId);
-    await redis.pipeline().hset(turn, fields).expire(turn, PROGRESS_SECONDS).exec().then((res) => {
-      const err = res?.find(([e]) => e)?.[0];
-      if (err) throw err;
-    });
+    await redis
+      .pipeline()
+      .hset(turn, fields)
+      .expire(turn, PROGRESS_SECONDS)
+      .exec()
+      .then((res) => {
+        const err = res?.find(([e]) => e)?.[0];
+        if (err) throw err;
+      });
   };
   return {
     async read(chat, updateId) {
@@ -60,7 +70,8 @@ export function createTurnProgress(redis: Redis, prefix: string): TurnProgressSt
       };
     },
     userStored: (chat, updateId, message) => setFields(chat, updateId, { user: JSON.stringify(message) }),
-    answered: (chat, updateId, answer, usage) => setFields(chat, updateId, usage ? { answer, usage: JSON.stringify(usage) } : { answer }),
+    answered: (chat, updateId, answer, usage) =>
+      setFields(chat, updateId, usage ? { answer, usage: JSON.stringify(usage) } : { answer }),
     replyStored: (chat, updateId) => setFields(chat, updateId, { stored: "1" }),
     async replied(chat, updateId) {
       await redis.set(keys(chat, updateId).replied, "1", "EX", PROGRESS_SECONDS);

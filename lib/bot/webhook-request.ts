@@ -44,6 +44,11 @@ export async function readWebhookRequest(req: Request, secretToken: string): Pro
     return refuse(new AppError("bad_request:bot", "Body is not JSON.", { cause }));
   }
   const parsed = updateSchema.safeParse(json);
-  if (!parsed.success) return refuse(new AppError("bad_request:bot", "Body is not a Telegram update (update_id missing).", { details: parsed.error.issues }));
+  if (!parsed.success)
+    return refuse(
+      new AppError("bad_request:bot", "Body is not a Telegram update (update_id missing).", {
+        details: parsed.error.issues,
+      }),
+    );
   return { ok: true, raw, updateId: parsed.data.update_id };
 }

@@ -50,7 +50,11 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): (req: Request
       // (webhook answered 503), so nobody else is going to. A no-op when empty or locked.
       opts.runAfter(work(chat));
     });
-    return webhookCallback(bot, "std/http", { secretToken: opts.secretToken, onTimeout: "throw", timeoutMilliseconds: 9000 });
+    return webhookCallback(bot, "std/http", {
+      secretToken: opts.secretToken,
+      onTimeout: "throw",
+      timeoutMilliseconds: 9000,
+    });
   }
 
   return async (req) => {

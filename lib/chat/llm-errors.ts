@@ -14,7 +14,8 @@ import { AppError, type ErrorCode } from "../errors";
  * AppError whose `details.kind` is one of these, so the bot can apologise precisely and the log
  * keeps the original error as `cause`.
  */
-export type LlmFailureKind = "timeout" | "rate_limit" | "server" | "network" | "missing_key" | "auth" | "bad_request" | "cancelled";
+export type LlmFailureKind =
+  "timeout" | "rate_limit" | "server" | "network" | "missing_key" | "auth" | "bad_request" | "cancelled";
 
 const codeByKind: Record<LlmFailureKind, ErrorCode> = {
   timeout: "unavailable:llm",
@@ -27,28 +28,48 @@ const codeByKind: Record<LlmFailureKind, ErrorCode> = {
   cancelled: "unavailable:llm",
 };
 
-export function llmError(kind: LlmFailureKind, message: string, opts: { cause?: unknown; model?: string } = {}): AppError {
+export function llmError(
+  kind: LlmFailureKind,
+  message: string,
+  opts: { cause?: unknown; model?: string } = {},
+): AppError {
   return new AppError(codeByKind[kind], message, { cause: opts.cause, details: { kind, model: opts.model } });
 }
 
 /** Maps an openai SDK error (or our own deadline abort) to a typed AppError. */
-export function classifyLlmError(e: unknown, ctx: { model: string; deadlineHit: boolean; timeoutMs: number }): AppError {
+export function classifyLlmError(
+  e: unknown,
+  ctx: { model: string; deadlineHit: boolean; timeoutMs: number },
+): AppError {
   if (e instanceof AppError) return e;
   const at = (what: string) => `${what} (model ${ctx.model})`;
   if (ctx.deadlineHit || e instanceof APIConnectionTimeoutError) {
-    return llmError("timeout", at(`The model did not answer within ${ctx.timeoutMs} ms`), { cause: e, model: ctx.model });
+    return llmError("timeout", at(`The model did not answer within ${ctx.timeoutMs} ms`), {
+      cause: e,
+      model: ctx.model,
+    });
   }
-  if (e instanceof APIUserAbortError) return llmError("cancelled", at("The model call was cancelled"), { cause: e, model: ctx.model });
-  if (e instanceof RateLimitError) return llmError("rate_limit", at("The model API is rate limiting (429)"), { cause: e, model: ctx.model });
+  if (e instanceof APIUserAbortError)
+    return llmError("cancelled", at("The model call was cancelled"), { cause: e, model: ctx.model });
+  if (e instanceof RateLimitError)
+    return llmError("rate_limit", at("The model API is rate limiting (429)"), { cause: e, model: ctx.model });
   if (e instanceof AuthenticationError || e instanceof PermissionDeniedError) {
     return llmError("auth", at(`The model API refused the key (${e.status})`), { cause: e, model: ctx.model });
   }
-  if (e instanceof APIConnectionError) return llmError("network", at("The model API is unreachable"), { cause: e, model: ctx.model });
+  if (e instanceof APIConnectionError)
+    return llmError("network", at("The model API is unreachable"), { cause: e, model: ctx.model });
   if (e instanceof APIError && typeof e.status === "number") {
-    if (e.status >= 500) return llmError("server", at(`The model API failed (${e.status})`), { cause: e, model: ctx.model });
-    return llmError("bad_request", at(`The model API rejected the request (${e.status})`), { cause: e, model: ctx.model });
+    if (e.status >= 500)
+      return llmError("server", at(`The model API failed (${e.status})`), { cause: e, model: ctx.model });
+    return llmError("bad_request", at(`The model API rejected the request (${e.status})`), {
+      cause: e,
+      model: ctx.model,
+    });
   }
-  return llmError("server", at(`The model call failed: ${(e as Error)?.message ?? String(e)}`), { cause: e, model: ctx.model });
+  return llmError("server", at(`The model call failed: ${(e as Error)?.message ?? String(e)}`), {
+    cause: e,
+    model: ctx.model,
+  });
 }
 
 export function llmFailureKind(e: unknown): LlmFailureKind | undefined {

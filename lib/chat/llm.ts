@@ -52,7 +52,13 @@ type WireMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 export function toWireMessages(messages: ChatMessage[]): WireMessage[] {
   return messages.map((m): WireMessage => {
     if (m.role === "user" && m.images?.length) {
-      return { role: "user", content: [{ type: "text", text: m.content }, ...m.images.map((url) => ({ type: "image_url" as const, image_url: { url } }))] };
+      return {
+        role: "user",
+        content: [
+          { type: "text", text: m.content },
+          ...m.images.map((url) => ({ type: "image_url" as const, image_url: { url } })),
+        ],
+      };
     }
     return { role: m.role, content: m.content } as WireMessage;
   });
@@ -74,11 +80,14 @@ async function showDelta(req: LlmRequest, text: string): Promise<void> {
  * user one short wait, and a burst of users cannot turn into a retry storm.
  */
 export function createOpenAiLlm(llm: Config["llm"]): LlmClient {
-  const client = llm.apiKey ? new OpenAI({ apiKey: llm.apiKey, baseURL: llm.baseURL, maxRetries: 1, timeout: llm.timeoutMs }) : undefined;
+  const client = llm.apiKey
+    ? new OpenAI({ apiKey: llm.apiKey, baseURL: llm.baseURL, maxRetries: 1, timeout: llm.timeoutMs })
+    : undefined;
 
   return {
     async complete(req) {
-      if (!client) throw llmError("missing_key", "OPENAI_API_KEY is not set, so no reply can be generated", { model: req.model });
+      if (!client)
+        throw llmError("missing_key", "OPENAI_API_KEY is not set, so no reply can be generated", { model: req.model });
       const deadline = AbortSignal.timeout(llm.timeoutMs);
       const signal = req.signal ? AbortSignal.any([deadline, req.signal]) : deadline;
       const started = performance.now();
@@ -98,7 +107,8 @@ export function createOpenAiLlm(llm: Config["llm"]): LlmClient {
         let usage: LlmResponse["usage"];
         for await (const chunk of stream) {
           if (chunk.model) model = chunk.model;
-          if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+          if (chunk.usage)
+            usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
           const piece = chunk.choices[0]?.delta?.content;
           if (piece) {
             text += piece;
@@ -107,7 +117,8 @@ export function createOpenAiLlm(llm: Config["llm"]): LlmClient {
         }
         // A stream cut by the deadline can end without an error: never pass a cut answer off as whole.
         if (signal.aborted) throw signal.reason ?? new Error("aborted");
-        if (!text.trim()) throw llmError("server", `The model returned an empty answer (model ${req.model})`, { model: req.model });
+        if (!text.trim())
+          throw llmError("server", `The model returned an empty answer (model ${req.model})`, { model: req.model });
         return { text, model, usage };
       } catch (e) {
         throw classifyLlmError(e, { model: req.model, deadlineHit: deadline.aborted, timeoutMs: llm.timeoutMs });
@@ -117,7 +128,8 @@ export function createOpenAiLlm(llm: Config["llm"]): LlmClient {
     },
 
     async completeJson(req) {
-      if (!client) throw llmError("missing_key", "OPENAI_API_KEY is not set, so no model call can be made", { model: req.model });
+      if (!client)
+        throw llmError("missing_key", "OPENAI_API_KEY is not set, so no model call can be made", { model: req.model });
       const deadline = AbortSignal.timeout(llm.timeoutMs);
       const signal = req.signal ? AbortSignal.any([deadline, req.signal]) : deadline;
       let text: string | null | undefined;
@@ -127,7 +139,10 @@ export function createOpenAiLlm(llm: Config["llm"]): LlmClient {
           {
             model: req.model,
             messages: toWireMessages(req.messages),
-            response_format: { type: "json_schema", json_schema: { name: req.schema.name, schema: req.schema.schema, strict: true } },
+            response_format: {
+              type: "json_schema",
+              json_schema: { name: req.schema.name, schema: req.schema.schema, strict: true },
+            },
             ...(req.maxTokens ? { max_completion_tokens: req.maxTokens } : {}),
           },
           { signal },
@@ -140,18 +155,29 @@ export function createOpenAiLlm(llm: Config["llm"]): LlmClient {
       try {
         value = JSON.parse(text ?? "");
       } catch (e) {
-        throw llmError("server", `The model's structured answer is not JSON (model ${req.model})`, { model: req.model, cause: e });
+        throw llmError("server", `The model's structured answer is not JSON (model ${req.model})`, {
+          model: req.model,
+          cause: e,
+        });
       }
-      const usage = res.usage ? { promptTokens: res.usage.prompt_tokens, completionTokens: res.usage.completion_tokens } : undefined;
+      const usage = res.usage
+        ? { promptTokens: res.usage.prompt_tokens, completionTokens: res.usage.completion_tokens }
+        : undefined;
       return { value, model: res.model ?? req.model, usage };
     },
 
     async transcribe(req) {
-      if (!client) throw llmError("missing_key", "OPENAI_API_KEY is not set, so voice messages cannot be transcribed", { model: req.model });
+      if (!client)
+        throw llmError("missing_key", "OPENAI_API_KEY is not set, so voice messages cannot be transcribed", {
+          model: req.model,
+        });
       const deadline = AbortSignal.timeout(llm.timeoutMs);
       const signal = req.signal ? AbortSignal.any([deadline, req.signal]) : deadline;
       try {
-        const res = await client.audio.transcriptions.create({ model: req.model, file: await toFile(req.audio, req.filename) }, { signal });
+        const res = await client.audio.transcriptions.create(
+          { model: req.model, file: await toFile(req.audio, req.filename) },
+          { signal },
+        );
         return res.text;
       } catch (e) {
         throw classifyLlmError(e, { model: req.model, deadlineHit: deadline.aborted, timeoutMs: llm.timeoutMs });

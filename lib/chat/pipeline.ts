@@ -96,11 +96,29 @@ async function profileFacts(memory: Memory, userId: number): Promise<ProfileFact
 }
 
 /** Refreshes the stored rolling summary when enough history left the window; returns the summary to use. */
-async function currentSummary(deps: ChatDeps, a: { userId: number; settings: UserSettings; history: HistoryMessage[]; window: HistoryMessage[]; model: string; count: TokenCounter; signal?: AbortSignal }): Promise<string | undefined> {
+async function currentSummary(
+  deps: ChatDeps,
+  a: {
+    userId: number;
+    settings: UserSettings;
+    history: HistoryMessage[];
+    window: HistoryMessage[];
+    model: string;
+    count: TokenCounter;
+    signal?: AbortSignal;
+  },
+): Promise<string | undefined> {
   const uncovered = uncoveredMessages(a.history, a.window, a.settings.summaryUpTo);
   if (!needsSummary(uncovered)) return a.settings.summary;
   try {
-    const summary = await summarize({ llm: deps.llm, model: a.model, previous: a.settings.summary, messages: uncovered, count: a.count, signal: a.signal });
+    const summary = await summarize({
+      llm: deps.llm,
+      model: a.model,
+      previous: a.settings.summary,
+      messages: uncovered,
+      count: a.count,
+      signal: a.signal,
+    });
     await deps.memory.updateSettings(a.userId, { summary, summaryUpTo: uncovered[uncovered.length - 1]!.id });
     return summary;
   } catch (e) {
@@ -120,7 +138,16 @@ export async function runTurn(deps: ChatDeps, input: TurnInput): Promise<TurnRes
   let userMessage = input.storedUser;
   if (!userMessage) {
     const context = await previousMessageContext(memory, input.userId);
-    userMessage = await memory.appendMessage({ userId: input.userId, role: "user", content: input.text, tgMessageId: input.tgMessageId, profile: input.profile, key: input.key && `${input.key}:user`, context, media: input.media });
+    userMessage = await memory.appendMessage({
+      userId: input.userId,
+      role: "user",
+      content: input.text,
+      tgMessageId: input.tgMessageId,
+      profile: input.profile,
+      key: input.key && `${input.key}:user`,
+      context,
+      media: input.media,
+    });
     await input.onUserStored?.(userMessage);
   }
   const full = input.privateContext !== false;
@@ -140,7 +167,17 @@ export async function runTurn(deps: ChatDeps, input: TurnInput): Promise<TurnRes
   if (!history.some((m) => m.id === userMessage.id)) history.push(userMessage); // read-after-write on a lagging replica/journal
 
   const window = full ? selectWindow(history, config.llm.contextTokens, count) : [userMessage];
-  const summary = full ? await currentSummary(deps, { userId: input.userId, settings, history, window, model, count, signal: input.signal }) : undefined;
+  const summary = full
+    ? await currentSummary(deps, {
+        userId: input.userId,
+        settings,
+        history,
+        window,
+        model,
+        count,
+        signal: input.signal,
+      })
+    : undefined;
   const recalled = full && settings.personal ? await recallFor(deps, input, window) : [];
   const personal = full && settings.personal;
   const prompt = buildPrompt({
@@ -161,7 +198,13 @@ export async function runTurn(deps: ChatDeps, input: TurnInput): Promise<TurnRes
   const res = await llm.complete({ model, messages: prompt.messages, onDelta: input.onDelta, signal: input.signal });
   const usage = res.usage ?? { promptTokens: prompt.tokens, completionTokens: count(res.text) };
   await input.onAnswer?.(res.text, usage);
-  const replyMessage = await memory.appendMessage({ userId: input.userId, role: "assistant", content: res.text, usage, key: input.key && `${input.key}:assistant`, context: userMessage.content });
+  const replyMessage = await memory.appendMessage({
+    userId: input.userId,
+    role: "assistant",
+    content: res.text,
+    usage,
+    key: input.key && `${input.key}:assistant`,
+    context: userMessage.content,
+  });
   return { reply: res.text, prompt, model: res.model, usage, userMessage, replyMessage };
 }
-

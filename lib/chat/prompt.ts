@@ -34,7 +34,9 @@ export function selectWindow(history: HistoryMessage[], budget: number, count: T
 }
 
 export function rememberedBlock(hits: MemoryHit[], now: Date): string {
-  const lines = hits.map((h) => `- (${relativeDate(h.ts, now)}) ${h.role === "assistant" ? "You said" : "User said"}: ${h.content}`);
+  const lines = hits.map(
+    (h) => `- (${relativeDate(h.ts, now)}) ${h.role === "assistant" ? "You said" : "User said"}: ${h.content}`,
+  );
   return (
     "What you remember about this user (from earlier conversations; use it naturally when relevant, never recite it as a list):\n" +
     lines.join("\n")
@@ -66,7 +68,15 @@ export function buildPrompt(input: {
   if (input.recalled.length > 0) messages.push({ role: "system", content: rememberedBlock(input.recalled, now) });
   if (input.summary) messages.push({ role: "system", content: summaryBlock(input.summary) });
   if (input.quoted) messages.push({ role: "assistant", content: input.quoted });
-  for (const m of input.window) messages.push({ role: m.role === "assistant" ? "assistant" : "user", content: m.content });
+  for (const m of input.window)
+    messages.push({ role: m.role === "assistant" ? "assistant" : "user", content: m.content });
   const tokens = messages.reduce((sum, m) => sum + messageTokens(input.count, m.content), TOKENS_PER_REPLY);
-  return { messages, recalled: input.recalled, summary: input.summary, ...(input.profile ? { profile: input.profile } : {}), window: input.window, tokens };
+  return {
+    messages,
+    recalled: input.recalled,
+    summary: input.summary,
+    ...(input.profile ? { profile: input.profile } : {}),
+    window: input.window,
+    tokens,
+  };
 }

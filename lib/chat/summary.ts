@@ -20,9 +20,18 @@ export const SUMMARY_INSTRUCTIONS =
   "preferences and open questions; drop small talk. Write at most 150 words, third person, no preamble.";
 
 /** Messages older than the window that the stored summary does not cover yet (ids sort by time). */
-export function uncoveredMessages(history: HistoryMessage[], window: HistoryMessage[], summaryUpTo?: string): HistoryMessage[] {
+export function uncoveredMessages(
+  history: HistoryMessage[],
+  window: HistoryMessage[],
+  summaryUpTo?: string,
+): HistoryMessage[] {
   const firstInWindow = window[0]?.id;
-  return history.filter((m) => (firstInWindow === undefined || m.id < firstInWindow) && (!summaryUpTo || m.id > summaryUpTo) && m.role !== "system");
+  return history.filter(
+    (m) =>
+      (firstInWindow === undefined || m.id < firstInWindow) &&
+      (!summaryUpTo || m.id > summaryUpTo) &&
+      m.role !== "system",
+  );
 }
 
 export function needsSummary(uncovered: HistoryMessage[]): boolean {

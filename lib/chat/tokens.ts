@@ -18,7 +18,10 @@ export function encodingForModel(model: string): EncodingName {
 const encoders = new Map<EncodingName, Promise<Tiktoken>>();
 
 async function loadRanks(name: EncodingName): Promise<TiktokenBPE> {
-  const mod = name === "o200k_base" ? await import("js-tiktoken/ranks/o200k_base") : await import("js-tiktoken/ranks/cl100k_base");
+  const mod =
+    name === "o200k_base"
+      ? await import("js-tiktoken/ranks/o200k_base")
+      : await import("js-tiktoken/ranks/cl100k_base");
   return mod.default;
 }
 

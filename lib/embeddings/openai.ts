@@ -20,13 +20,21 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): EmbeddingProv
   async function embedBatch(texts: string[]): Promise<Float32Array[]> {
     const started = performance.now();
     try {
-      const res = await client.embeddings.create({ model: opts.model, input: texts, dimensions: opts.dims, encoding_format: "float" });
+      const res = await client.embeddings.create({
+        model: opts.model,
+        input: texts,
+        dimensions: opts.dims,
+        encoding_format: "float",
+      });
       firstCallMs ??= Math.round(performance.now() - started);
       lastError = undefined;
       const sorted = [...res.data].sort((a, b) => a.index - b.index);
       return sorted.map((d) => {
         if (d.embedding.length !== opts.dims) {
-          throw new AppError("internal:embedding", `Embedding API returned ${d.embedding.length} dims, expected ${opts.dims}. Check EMBEDDING_DIMS and EMBEDDING_MODEL.`);
+          throw new AppError(
+            "internal:embedding",
+            `Embedding API returned ${d.embedding.length} dims, expected ${opts.dims}. Check EMBEDDING_DIMS and EMBEDDING_MODEL.`,
+          );
         }
         return l2normalize(Float32Array.from(d.embedding));
       });
@@ -46,7 +54,14 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): EmbeddingProv
       return out;
     },
     status(): EmbedderStatus {
-      return { provider: "openai", model: opts.model, dims: opts.dims, loaded: true, loadMs: firstCallMs, error: lastError };
+      return {
+        provider: "openai",
+        model: opts.model,
+        dims: opts.dims,
+        loaded: true,
+        loadMs: firstCallMs,
+        error: lastError,
+      };
     },
     async warmUp() {},
   };

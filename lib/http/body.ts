@@ -13,14 +13,17 @@ export interface ReadBodyOptions {
 }
 
 function tooLarge(o: ReadBodyOptions, details: Record<string, unknown>): AppError {
-  return new AppError(`too_large:${o.surface}`, `Body too large: the limit is ${o.maxBytes} bytes.`, { details: { maxBytes: o.maxBytes, ...details } });
+  return new AppError(`too_large:${o.surface}`, `Body too large: the limit is ${o.maxBytes} bytes.`, {
+    details: { maxBytes: o.maxBytes, ...details },
+  });
 }
 
 /** The declared length, or undefined when absent; a malformed header is a 400. */
 export function declaredLength(request: Request, surface: ErrorSurface): number | undefined {
   const raw = request.headers.get("content-length");
   if (raw === null) return undefined;
-  if (!/^\s*\d+\s*$/.test(raw)) throw new AppError(`bad_request:${surface}`, "Content-Length must be a whole number of bytes.");
+  if (!/^\s*\d+\s*$/.test(raw))
+    throw new AppError(`bad_request:${surface}`, "Content-Length must be a whole number of bytes.");
   return Number(raw);
 }
 
@@ -65,17 +68,27 @@ export function decodeUtf8(bytes: Uint8Array, surface: ErrorSurface): string {
 }
 
 /** The body parsed as JSON: 415 unless the Content-Type says JSON, 413 above the cap, 400 when malformed. */
-export async function readJsonBody(request: Request, o: ReadBodyOptions & { requireJsonType?: boolean }): Promise<unknown> {
+export async function readJsonBody(
+  request: Request,
+  o: ReadBodyOptions & { requireJsonType?: boolean },
+): Promise<unknown> {
   if (o.requireJsonType !== false) {
     const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
     if (type !== "application/json") {
-      throw new AppError(`unsupported_media:${o.surface}`, `Send the body as JSON with Content-Type: application/json (got ${type ? JSON.stringify(type.slice(0, 60)) : "none"}).`);
+      throw new AppError(
+        `unsupported_media:${o.surface}`,
+        `Send the body as JSON with Content-Type: application/json (got ${type ? JSON.stringify(type.slice(0, 60)) : "none"}).`,
+      );
     }
   }
   const text = decodeUtf8(await readBodyCapped(request, o), o.surface);
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new AppError(`bad_request:${o.surface}`, `Invalid body: not JSON (${(cause as Error).message.slice(0, 120)}).`, { cause });
+    throw new AppError(
+      `bad_request:${o.surface}`,
+      `Invalid body: not JSON (${(cause as Error).message.slice(0, 120)}).`,
+      { cause },
+    );
   }
 }

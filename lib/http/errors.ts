@@ -13,9 +13,11 @@ import { isUnavailable } from "../memory/redis-errors";
 export function toHttpError(e: unknown): AppError {
   // config:* (e.g. config:llm, the model API refused the key) is the server's setup, not the
   // request: the same documented 503 as a ConfigError, keeping message, details and cause.
-  if (e instanceof AppError && e.type === "config") return new AppError(`unavailable:${e.surface}`, e.message, { cause: e, details: e.details });
+  if (e instanceof AppError && e.type === "config")
+    return new AppError(`unavailable:${e.surface}`, e.message, { cause: e, details: e.details });
   if (e instanceof AppError) return e;
-  if (isUnavailable(e)) return new AppError("unavailable:redis", `Redis is unavailable: ${(e as Error).message}`, { cause: e });
+  if (isUnavailable(e))
+    return new AppError("unavailable:redis", `Redis is unavailable: ${(e as Error).message}`, { cause: e });
   if (e instanceof ConfigError || (e instanceof Error && e.name === "ConfigError")) {
     return new AppError("unavailable:config", `The server is not configured for this: ${e.message}`, { cause: e });
   }

@@ -35,7 +35,10 @@ export const CONTEXT_MAX_GAP_MS = 6 * 3_600_000;
  * message), the LoCoMo eval (previous turn) and memory:reindex (previous stored memory), so a
  * reindex rebuilds the vectors the live path made without storing anything per message.
  */
-export function contextFor(previous: { content: string; ts: number | string } | undefined, atMs: number): string | undefined {
+export function contextFor(
+  previous: { content: string; ts: number | string } | undefined,
+  atMs: number,
+): string | undefined {
   if (!previous || !previous.content.trim()) return undefined;
   const ts = typeof previous.ts === "number" ? previous.ts : Date.parse(previous.ts);
   return Number.isFinite(ts) && atMs - ts <= CONTEXT_MAX_GAP_MS && atMs >= ts ? previous.content : undefined;

@@ -47,7 +47,11 @@ export interface FusedHit {
 }
 
 /** Plain RRF over ranked id lists, optional per-list weights (default 1 each); ties broken by id. Prefer fuse(). */
-export function rrf(lists: string[][], k: number = FUSION_DEFAULTS.k, weights?: number[]): { id: string; score: number }[] {
+export function rrf(
+  lists: string[][],
+  k: number = FUSION_DEFAULTS.k,
+  weights?: number[],
+): { id: string; score: number }[] {
   const scores = new Map<string, number>();
   lists.forEach((list, li) => {
     const w = weights?.[li] ?? 1;
@@ -76,10 +80,17 @@ export function fuse(dense: EngineHit[], lexical: EngineHit[], opts: FuseOptions
   const method = opts.method ?? (opts.k !== undefined || opts.weights ? "rrf" : FUSION_DEFAULTS.method);
   const fused =
     method === "rrf"
-      ? rrf([dense.map((h) => h.record.id), lexical.map((h) => h.record.id)], opts.k ?? FUSION_DEFAULTS.k, [opts.weights?.dense ?? FUSION_DEFAULTS.weights.dense, opts.weights?.lexical ?? FUSION_DEFAULTS.weights.lexical])
+      ? rrf([dense.map((h) => h.record.id), lexical.map((h) => h.record.id)], opts.k ?? FUSION_DEFAULTS.k, [
+          opts.weights?.dense ?? FUSION_DEFAULTS.weights.dense,
+          opts.weights?.lexical ?? FUSION_DEFAULTS.weights.lexical,
+        ])
       : minmaxFusion(dense, lexical, opts.alpha ?? FUSION_DEFAULTS.alpha);
   const top = lexical[0]?.record.id;
-  if ((opts.pinLexicalTop ?? (method === "minmax" && FUSION_DEFAULTS.pinLexicalTop)) && top !== undefined && fused[0]?.id !== top) {
+  if (
+    (opts.pinLexicalTop ?? (method === "minmax" && FUSION_DEFAULTS.pinLexicalTop)) &&
+    top !== undefined &&
+    fused[0]?.id !== top
+  ) {
     const at = fused.findIndex((f) => f.id === top);
     fused.unshift(...fused.splice(at, 1));
   }
@@ -104,7 +115,11 @@ function minmaxScaled(hits: EngineHit[]): Map<string, number> {
 }
 
 /** α·minmax(dense) + (1−α)·minmax(lexical), absent = 0; ties broken by id. */
-export function minmaxFusion(dense: EngineHit[], lexical: EngineHit[], alpha: number = FUSION_DEFAULTS.alpha): { id: string; score: number }[] {
+export function minmaxFusion(
+  dense: EngineHit[],
+  lexical: EngineHit[],
+  alpha: number = FUSION_DEFAULTS.alpha,
+): { id: string; score: number }[] {
   const a = Math.min(1, Math.max(0, alpha));
   const d = minmaxScaled(dense);
   const l = minmaxScaled(lexical);

@@ -140,7 +140,8 @@ export function encodeWrites(writes: GuardedWrite[]): { keys: string[]; args: Lu
     // 7 slots per write: kind, guard key, 3 guard arguments, tombstone key, command count
     const g = w.guard;
     if (!g) args.push("0", 0, "", "", "", 0, w.commands.length);
-    else if (isRecordGuard(g)) args.push("2", ref(g.hash), g.field, g.value, g.reply, ref(g.tombstone), w.commands.length);
+    else if (isRecordGuard(g))
+      args.push("2", ref(g.hash), g.field, g.value, g.reply, ref(g.tombstone), w.commands.length);
     else args.push("1", ref(g.key), g.value, g.ttlSeconds, "", 0, w.commands.length);
     for (const c of w.commands) {
       const [first, ...rest] = c.args;

@@ -24,7 +24,16 @@ export function encodeHistoryEntry(m: HistoryMessage): string {
   const implied = Number.isFinite(idTime(m.id)) && new Date(idTime(m.id)).toISOString() === m.ts;
   const tg = m.tgMessageId !== undefined;
   const flags = (m.truncated ? 1 : 0) | (tg ? 2 : 0) | (implied ? 0 : 4);
-  return V2 + ROLE_CHAR[m.role] + String(flags) + m.id + SEP + (implied ? "" : m.ts + SEP) + (tg ? String(m.tgMessageId) + SEP : "") + m.content;
+  return (
+    V2 +
+    ROLE_CHAR[m.role] +
+    String(flags) +
+    m.id +
+    SEP +
+    (implied ? "" : m.ts + SEP) +
+    (tg ? String(m.tgMessageId) + SEP : "") +
+    m.content
+  );
 }
 
 function parseV2(raw: string): HistoryMessage | undefined {
@@ -73,7 +82,12 @@ export function parseHistoryEntry(raw: string): HistoryMessage | undefined {
  * HISTORY_MAX entries) is read and cut here. Writes still waiting in the journal are merged in
  * (deduplicated by id), and when Redis is unreachable those alone are served.
  */
-export async function getHistory(ctx: MemoryContext, userId: number, limit = 50, opts: { before?: string } = {}): Promise<HistoryMessage[]> {
+export async function getHistory(
+  ctx: MemoryContext,
+  userId: number,
+  limit = 50,
+  opts: { before?: string } = {},
+): Promise<HistoryMessage[]> {
   assertUserId(userId);
   const n = Math.max(1, Math.min(Math.floor(Number.isFinite(limit) ? limit : 50), ctx.opts.historyMax));
   const pending = ctx.journal.appendsFor(userId).map((e) => e.message);
@@ -82,7 +96,10 @@ export async function getHistory(ctx: MemoryContext, userId: number, limit = 50,
     // Journaled messages are newer than anything stored, so read enough to fill `n` with both.
     const stop = opts.before ? -1 : n - 1;
     const raw = await ctx.redis.lrange(ctx.keys.history(userId), 0, stop);
-    stored = raw.map(parseHistoryEntry).filter((m): m is HistoryMessage => m !== undefined).reverse();
+    stored = raw
+      .map(parseHistoryEntry)
+      .filter((m): m is HistoryMessage => m !== undefined)
+      .reverse();
   } catch (e) {
     if (!(isUnavailable(e) && pending.length > 0)) throw redisError(e, "read the history");
     log.warn("Redis unreachable: serving history from the journal only", { userId, pending: pending.length });

@@ -31,7 +31,8 @@ function randomTail(): string {
 export function newMessageId(at?: Date): string {
   const state = at ? explicit : clock;
   let ms = at ? at.getTime() : Date.now();
-  if (!Number.isFinite(ms) || ms < 0) throw new AppError("bad_request:memory", "Message time must be a valid date after 1970.");
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new AppError("bad_request:memory", "Message time must be a valid date after 1970.");
   if (!at && ms < state.lastMs) ms = state.lastMs; // clock stepped back: keep order
   if (ms === state.lastMs) {
     state.seq += 1;

@@ -1,4 +1,18 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import lockfile from "proper-lockfile";
@@ -54,8 +68,12 @@ const entrySchema = z.discriminatedUnion("kind", [
     userId: z.number().int().positive(),
     key: z.string().max(256).optional(),
     message: z.object({
-      id: z.string(), role: z.enum(["user", "assistant", "system"]), content: str, ts: z.string(),
-      tgMessageId: z.number().int().optional(), truncated: z.boolean().optional(),
+      id: z.string(),
+      role: z.enum(["user", "assistant", "system"]),
+      content: str,
+      ts: z.string(),
+      tgMessageId: z.number().int().optional(),
+      truncated: z.boolean().optional(),
     }),
     profile: z.record(z.string(), z.string()).optional(),
     usage: z.object({ promptTokens: z.number().int().min(0), completionTokens: z.number().int().min(0) }).optional(),
@@ -63,7 +81,12 @@ const entrySchema = z.discriminatedUnion("kind", [
     vector: z.string().optional(),
     activityMs: z.number().finite(),
   }),
-  z.object({ kind: z.literal("settings"), id: z.string().min(1).max(200), userId: z.number().int().positive(), patch: z.record(z.string(), z.string()) }),
+  z.object({
+    kind: z.literal("settings"),
+    id: z.string().min(1).max(200),
+    userId: z.number().int().positive(),
+    patch: z.record(z.string(), z.string()),
+  }),
 ]);
 
 function encode(e: PendingWrite): unknown {
@@ -79,7 +102,10 @@ function decode(raw: unknown): PendingWrite | undefined {
   if (e.kind === "append" && typeof e.vector === "string") {
     const buf = Buffer.from(e.vector, "base64");
     if (buf.byteLength % 4 !== 0) return undefined;
-    return { ...e, vector: new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)) } as PendingAppend;
+    return {
+      ...e,
+      vector: new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)),
+    } as PendingAppend;
   }
   return e as PendingWrite;
 }
@@ -253,7 +279,10 @@ export class Journal {
       if (this.fd !== undefined) closeSync(this.fd);
       this.fd = undefined;
       const tmp = `${this.path}.tmp`;
-      writeFileSync(tmp, this.entries.map((e) => JSON.stringify({ op: "add", seq: e.seq, entry: encode(e.w) }) + "\n").join(""));
+      writeFileSync(
+        tmp,
+        this.entries.map((e) => JSON.stringify({ op: "add", seq: e.seq, entry: encode(e.w) }) + "\n").join(""),
+      );
       const t = openSync(tmp, "r+");
       fsyncSync(t);
       closeSync(t);
@@ -268,7 +297,12 @@ export class Journal {
   }
 
   private lockOwn(file: string): void {
-    const options = { realpath: false, stale: LOCK_STALE_MS, update: LOCK_STALE_MS / 3, onCompromised: (e: Error) => log.error("journal file lock lost", { error: e }) };
+    const options = {
+      realpath: false,
+      stale: LOCK_STALE_MS,
+      update: LOCK_STALE_MS / 3,
+      onCompromised: (e: Error) => log.error("journal file lock lost", { error: e }),
+    };
     try {
       this.release = lockfile.lockSync(file, options);
     } catch {
@@ -297,7 +331,8 @@ export class Journal {
         line = JSON.parse(raw) as FileLine;
       } catch {
         // A torn last line is a crash in the middle of a write (never fsync'd, never acknowledged).
-        if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim())) this.deadLetter(raw, `unreadable line ${i + 1} of ${path.basename(file)}`);
+        if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim()))
+          this.deadLetter(raw, `unreadable line ${i + 1} of ${path.basename(file)}`);
         return;
       }
       if (line.op === "add") {
@@ -319,7 +354,9 @@ export class Journal {
     const pattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\.[A-Za-z0-9_-]+\\.\\d+\\.\\d+)?$`);
     let adopted = 0;
     const done: { file: string; release?: () => void }[] = [];
-    const files = readdirSync(dir).filter((f) => pattern.test(f)).sort((a, b) => (a === own ? -1 : b === own ? 1 : a < b ? -1 : 1));
+    const files = readdirSync(dir)
+      .filter((f) => pattern.test(f))
+      .sort((a, b) => (a === own ? -1 : b === own ? 1 : a < b ? -1 : 1));
     for (const f of files) {
       const full = path.join(dir, f);
       let release: (() => void) | undefined;
@@ -346,6 +383,7 @@ export class Journal {
         release?.();
       }
     }
-    if (adopted > 0) log.warn(`loaded ${adopted} journaled write(s) from ${dir}; they replay when Redis takes writes again`);
+    if (adopted > 0)
+      log.warn(`loaded ${adopted} journaled write(s) from ${dir}; they replay when Redis takes writes again`);
   }
 }

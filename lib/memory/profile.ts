@@ -4,7 +4,14 @@ import type { MemoryContext } from "./context";
 import { assertUserId, newMessageId } from "./ids";
 import { withRedis } from "./redis-errors";
 import { cleanText } from "./text";
-import { PROFILE_CATEGORIES, REPLY_STYLES, type NewProfileFact, type ProfileCategory, type ProfileFact, type UserProfile } from "./types";
+import {
+  PROFILE_CATEGORIES,
+  REPLY_STYLES,
+  type NewProfileFact,
+  type ProfileCategory,
+  type ProfileFact,
+  type UserProfile,
+} from "./types";
 
 /**
  * The user profile: one HASH per user (`keys.profile`), one field per fact (`f:<id>` → JSON)
@@ -70,7 +77,13 @@ export async function getProfile(ctx: MemoryContext, userId: number): Promise<Us
   return parseProfile(await withRedis("read the profile", () => ctx.redis.hgetall(ctx.keys.profile(userId))));
 }
 
-async function writeFacts(ctx: MemoryContext, userId: number, facts: ProfileFact[], extra: Record<string, string> = {}, drop: string[] = []): Promise<void> {
+async function writeFacts(
+  ctx: MemoryContext,
+  userId: number,
+  facts: ProfileFact[],
+  extra: Record<string, string> = {},
+  drop: string[] = [],
+): Promise<void> {
   const key = ctx.keys.profile(userId);
   const fields: Record<string, string> = { ...extra };
   for (const f of facts) fields[`f:${f.id}`] = JSON.stringify(f);
@@ -88,10 +101,19 @@ function overflow(facts: ProfileFact[]): string[] {
   return excess > 0 ? old.slice(0, excess).map((f) => `f:${f.id}`) : [];
 }
 
-export async function addProfileFacts(ctx: MemoryContext, userId: number, input: NewProfileFact[], opts: { upTo?: string; by?: ProfileFact["by"] } = {}): Promise<ProfileFact[]> {
+export async function addProfileFacts(
+  ctx: MemoryContext,
+  userId: number,
+  input: NewProfileFact[],
+  opts: { upTo?: string; by?: ProfileFact["by"] } = {},
+): Promise<ProfileFact[]> {
   assertUserId(userId);
   const parsed = z.array(newFactSchema).max(50).safeParse(input);
-  if (!parsed.success) throw new AppError("bad_request:memory", `Invalid profile facts: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new AppError(
+      "bad_request:memory",
+      `Invalid profile facts: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   const profile = await getProfile(ctx, userId);
   const now = new Date().toISOString();
   const changed = new Map<string, ProfileFact>();
@@ -119,7 +141,9 @@ export async function addProfileFacts(ctx: MemoryContext, userId: number, input:
       learntAt: now,
       by: opts.by ?? "model",
     };
-    const replaced = live().filter((f) => f.id === n.replaces || (SINGLE_VALUED.has(n.category) && f.category === n.category));
+    const replaced = live().filter(
+      (f) => f.id === n.replaces || (SINGLE_VALUED.has(n.category) && f.category === n.category),
+    );
     for (const old of replaced) {
       const superseded = { ...old, supersededAt: now, supersededBy: fact.id };
       if (added.includes(old)) added[added.indexOf(old)] = superseded;
@@ -146,11 +170,21 @@ export async function deleteProfileFacts(ctx: MemoryContext, userId: number, fac
   if (factId !== "all" && targets.length === 0) {
     throw new AppError("not_found:memory", `No current profile fact ${factId} for user ${userId}.`);
   }
-  if (targets.length > 0) await writeFacts(ctx, userId, targets.map((f) => ({ ...f, supersededAt: now, deleted: true })));
+  if (targets.length > 0)
+    await writeFacts(
+      ctx,
+      userId,
+      targets.map((f) => ({ ...f, supersededAt: now, deleted: true })),
+    );
   return targets.length;
 }
 
-export async function editProfileFact(ctx: MemoryContext, userId: number, factId: string, text: string): Promise<ProfileFact> {
+export async function editProfileFact(
+  ctx: MemoryContext,
+  userId: number,
+  factId: string,
+  text: string,
+): Promise<ProfileFact> {
   assertUserId(userId);
   const profile = await getProfile(ctx, userId);
   const old = profile.facts.find((f) => f.id === factId && current(f));
@@ -161,7 +195,14 @@ export async function editProfileFact(ctx: MemoryContext, userId: number, factId
     throw new AppError("bad_request:memory", `A reply style is one of: ${REPLY_STYLES.join(", ")}.`);
   }
   const now = new Date().toISOString();
-  const fact: ProfileFact = { id: newMessageId(), category: old.category, text: old.category === "reply_style" ? clean.toLowerCase() : clean, sources: old.sources, learntAt: now, by: "admin" };
+  const fact: ProfileFact = {
+    id: newMessageId(),
+    category: old.category,
+    text: old.category === "reply_style" ? clean.toLowerCase() : clean,
+    sources: old.sources,
+    learntAt: now,
+    by: "admin",
+  };
   await writeFacts(ctx, userId, [{ ...old, supersededAt: now, supersededBy: fact.id }, fact]);
   return fact;
 }
@@ -169,12 +210,18 @@ export async function editProfileFact(ctx: MemoryContext, userId: number, factId
 export async function countProfileTurn(ctx: MemoryContext, userId: number): Promise<number> {
   assertUserId(userId);
   const key = ctx.keys.profile(userId);
-  const res = await withRedis("count a profile turn", () => ctx.redis.multi().hincrby(key, "_turns", 1).expire(key, ctx.ttlSeconds).exec());
+  const res = await withRedis("count a profile turn", () =>
+    ctx.redis.multi().hincrby(key, "_turns", 1).expire(key, ctx.ttlSeconds).exec(),
+  );
   return Number(res?.[0]?.[1] ?? 0);
 }
 
 /** Import: the exported facts as they were (ids, times, supersession kept). */
-export async function restoreProfile(ctx: MemoryContext, userId: number, profile: { facts: ProfileFact[]; upTo?: string }): Promise<void> {
+export async function restoreProfile(
+  ctx: MemoryContext,
+  userId: number,
+  profile: { facts: ProfileFact[]; upTo?: string },
+): Promise<void> {
   if (profile.facts.length === 0 && !profile.upTo) return;
   await writeFacts(ctx, userId, profile.facts, profile.upTo ? { _upTo: profile.upTo } : {});
 }

@@ -46,11 +46,20 @@ function toHit(h: EngineHit, score: number, similarity: number | undefined): Mem
 export async function recall(ctx: MemoryContext, input: RecallQuery): Promise<RecallResult> {
   const started = performance.now();
   const parsed = querySchema.safeParse(input);
-  if (!parsed.success) throw new AppError("bad_request:memory", `Invalid recall query: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new AppError(
+      "bad_request:memory",
+      `Invalid recall query: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   const q = parsed.data;
   const done = (hits: MemoryHit[]): RecallResult => {
     ctx.observe("recall", started);
-    return { hits, engine: ctx.engine.name, mode: q.mode, tookMs: Math.round((performance.now() - started) * 1000) / 1000 };
+    return {
+      hits,
+      engine: ctx.engine.name,
+      mode: q.mode,
+      tookMs: Math.round((performance.now() - started) * 1000) / 1000,
+    };
   };
   const text = cleanText(q.query, ctx.opts.maxMessageChars).text;
   if (isBlank(text)) return done([]);
@@ -64,7 +73,9 @@ export async function recall(ctx: MemoryContext, input: RecallQuery): Promise<Re
     return withRedis("search memories", () => ctx.engine.denseSearch(vector!, engineQuery));
   };
   const lexicalRun = (): Promise<EngineHit[]> =>
-    q.mode === "dense" ? Promise.resolve([]) : withRedis("search memories", () => ctx.engine.lexicalSearch(text, engineQuery));
+    q.mode === "dense"
+      ? Promise.resolve([])
+      : withRedis("search memories", () => ctx.engine.lexicalSearch(text, engineQuery));
   const [denseRaw, lexicalRaw] = await Promise.all([denseRun(), lexicalRun()]);
   const dense = denseRaw.sort(byScoreThenId);
   const lexical = lexicalRaw.sort(byScoreThenId);
@@ -75,6 +86,7 @@ export async function recall(ctx: MemoryContext, input: RecallQuery): Promise<Re
   if (q.mode === "lexical") return done(lexical.slice(0, q.k).map((h) => toHit(h, h.score, undefined)));
 
   const fused = fuse(denseKept, lexical, { limit: q.k });
-  return done(fused.map((f) => toHit({ record: f.record, score: f.score }, f.score, f.similarity ?? similarity.get(f.record.id))));
+  return done(
+    fused.map((f) => toHit({ record: f.record, score: f.score }, f.score, f.similarity ?? similarity.get(f.record.id))),
+  );
 }
-

@@ -54,7 +54,10 @@ export function firstExecError(results: [Error | null, unknown][] | null): Error
  * `waitMs`, so work Telegram already got a 200 for is finished rather than dropped. Errors
  * other than "unreachable" are thrown at once.
  */
-export async function retryWhileUnavailable<T>(fn: () => Promise<T>, opts: { waitMs: number; onWait?: (e: unknown) => void }): Promise<T> {
+export async function retryWhileUnavailable<T>(
+  fn: () => Promise<T>,
+  opts: { waitMs: number; onWait?: (e: unknown) => void },
+): Promise<T> {
   const deadline = Date.now() + opts.waitMs;
   for (let attempt = 0; ; attempt++) {
     try {

@@ -46,11 +46,18 @@ export async function replayJournal(ctx: MemoryContext): Promise<ReplayResult> {
       const batch = build(ctx, journal.peek(batchSize));
       if (batch.length === 0) continue; // all moved to dead letters
       try {
-        const outcomes = await runWrites(conn, batch.map((b) => b.write));
+        const outcomes = await runWrites(
+          conn,
+          batch.map((b) => b.write),
+        );
         outcomes.forEach((o, i) => {
           if (o.status === "skipped") skipped += 1;
           else applied += 1;
-          if (o.status === "partial") log.error("a journaled write was applied, but Redis refused part of it", { id: batch[i]!.entry.id, error: o.error });
+          if (o.status === "partial")
+            log.error("a journaled write was applied, but Redis refused part of it", {
+              id: batch[i]!.entry.id,
+              error: o.error,
+            });
         });
         journal.ack(batch.map((b) => b.entry.id));
         batchSize = BATCH;
@@ -67,7 +74,8 @@ export async function replayJournal(ctx: MemoryContext): Promise<ReplayResult> {
     log.warn(`journal replay stopped, ${journal.pending} write(s) still pending; retrying with backoff`, { error: e });
     return { empty: false, error };
   } finally {
-    if (applied + skipped > 0) log.info(`journal replay: ${applied} applied, ${skipped} already in Redis, ${journal.pending} pending`);
+    if (applied + skipped > 0)
+      log.info(`journal replay: ${applied} applied, ${skipped} already in Redis, ${journal.pending} pending`);
     conn.disconnect();
   }
 }

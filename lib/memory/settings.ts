@@ -36,7 +36,16 @@ export function settingsFields(s: UserSettings): Record<string, string> {
     promptTokens: String(s.promptTokens),
     completionTokens: String(s.completionTokens),
   };
-  for (const k of ["model", "language", "firstName", "username", "createdAt", "lastSeenAt", "summary", "summaryUpTo"] as const) {
+  for (const k of [
+    "model",
+    "language",
+    "firstName",
+    "username",
+    "createdAt",
+    "lastSeenAt",
+    "summary",
+    "summaryUpTo",
+  ] as const) {
     const v = s[k];
     if (v !== undefined) out[k] = v;
   }
@@ -59,10 +68,19 @@ const patchSchema = z.strictObject({
 export type SettingsPatch = z.infer<typeof patchSchema>;
 
 /** HSET of the given fields; journaled like appends when Redis is unreachable. */
-export async function updateSettings(ctx: MemoryContext, userId: number, patch: SettingsPatch, afterJournal: () => void): Promise<void> {
+export async function updateSettings(
+  ctx: MemoryContext,
+  userId: number,
+  patch: SettingsPatch,
+  afterJournal: () => void,
+): Promise<void> {
   assertUserId(userId);
   const parsed = patchSchema.safeParse(patch);
-  if (!parsed.success) throw new AppError("bad_request:memory", `Invalid settings: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new AppError(
+      "bad_request:memory",
+      `Invalid settings: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   const fields: Record<string, string> = {};
   for (const [k, v] of Object.entries(parsed.data)) {
     if (v !== undefined) fields[k] = typeof v === "boolean" ? (v ? "1" : "0") : v;
@@ -79,7 +97,8 @@ export async function updateSettings(ctx: MemoryContext, userId: number, patch: 
   ctx.inflight.add(attempt);
   try {
     const [outcome] = await attempt;
-    if (outcome?.status === "partial") throw new AppError("internal:redis", `Redis refused part of updating user settings: ${outcome.error}`);
+    if (outcome?.status === "partial")
+      throw new AppError("internal:redis", `Redis refused part of updating user settings: ${outcome.error}`);
   } catch (e) {
     if (e instanceof AppError || !isUnavailable(e)) throw redisError(e, "update user settings");
     ctx.journal.push(write, seq);

@@ -15,9 +15,17 @@ import { appendWrite, parseGuardValue } from "./writes";
 const log = logger("memory");
 
 /** The long-term memory remembers where a transcript / photo description came from. */
-function withMediaMeta(meta: Record<string, string> | undefined, media: AppendInput["media"]): Record<string, string> | undefined {
+function withMediaMeta(
+  meta: Record<string, string> | undefined,
+  media: AppendInput["media"],
+): Record<string, string> | undefined {
   if (!media) return meta;
-  return { ...meta, kind: media.kind, fileId: media.fileId, ...(media.duration !== undefined ? { duration: String(media.duration) } : {}) };
+  return {
+    ...meta,
+    kind: media.kind,
+    fileId: media.fileId,
+    ...(media.duration !== undefined ? { duration: String(media.duration) } : {}),
+  };
 }
 
 const shortText = z.string().max(256).optional();
@@ -30,9 +38,17 @@ const appendSchema = z.object({
   usage: z.object({ promptTokens: z.number().int().min(0), completionTokens: z.number().int().min(0) }).optional(),
   meta: z.record(z.string().max(100), z.string().max(1000)).optional(),
   media: z
-    .object({ kind: z.enum(["voice", "photo"]), fileId: z.string().min(1).max(300), duration: z.number().min(0).max(86_400).optional(), caption: z.string().max(4096).optional() })
+    .object({
+      kind: z.enum(["voice", "photo"]),
+      fileId: z.string().min(1).max(300),
+      duration: z.number().min(0).max(86_400).optional(),
+      caption: z.string().max(4096).optional(),
+    })
     .optional(),
-  at: z.date().refine((d) => !Number.isNaN(d.getTime()), { error: "must be a valid date" }).optional(),
+  at: z
+    .date()
+    .refine((d) => !Number.isNaN(d.getTime()), { error: "must be a valid date" })
+    .optional(),
   context: z.string().max(100_000).optional(),
   key: z.string().min(1).max(256).optional(),
 });
@@ -48,11 +64,19 @@ const DOWN_STATES = new Set(["reconnecting", "close", "end"]);
  * If Redis cannot take the write (unreachable, OOM, READONLY, LOADING, MISCONF…) the prepared
  * write goes to the journal and the call succeeds.
  */
-export async function appendMessage(ctx: MemoryContext, input: AppendInput, journaled: () => void): Promise<AppendResult> {
+export async function appendMessage(
+  ctx: MemoryContext,
+  input: AppendInput,
+  journaled: () => void,
+): Promise<AppendResult> {
   const started = performance.now();
   assertUserId(input?.userId);
   const parsed = appendSchema.safeParse(input);
-  if (!parsed.success) throw new AppError("bad_request:memory", `Invalid message: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new AppError(
+      "bad_request:memory",
+      `Invalid message: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   const a = parsed.data;
   const { text, truncated } = cleanText(a.content, ctx.opts.maxMessageChars);
   const id = newMessageId(a.at);
@@ -74,18 +98,39 @@ export async function appendMessage(ctx: MemoryContext, input: AppendInput, jour
   if (a.role !== "system" && !isBlank(text)) {
     const embedStarted = performance.now();
     try {
-      vector = await embedMemory(ctx.embedder, text, a.context === undefined ? undefined : cleanText(a.context, ctx.opts.maxMessageChars).text);
+      vector = await embedMemory(
+        ctx.embedder,
+        text,
+        a.context === undefined ? undefined : cleanText(a.context, ctx.opts.maxMessageChars).text,
+      );
       ctx.observe("embed", embedStarted);
     } catch (e) {
       // The conversation must not be lost because the model is missing: keep history, skip memory.
-      log.error("embedding failed; the message is stored in history without a long-term memory", { userId: input.userId, error: e });
+      log.error("embedding failed; the message is stored in history without a long-term memory", {
+        userId: input.userId,
+        error: e,
+      });
     }
   }
 
-  const profile = a.profile && Object.fromEntries(Object.entries(a.profile).filter(([, v]) => v !== undefined).map(([k, v]) => [k, cleanText(v!, 256).text]));
+  const profile =
+    a.profile &&
+    Object.fromEntries(
+      Object.entries(a.profile)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, cleanText(v!, 256).text]),
+    );
   const write: PendingAppend = {
-    kind: "append", id, userId: input.userId, message, profile, usage: a.usage, meta: withMediaMeta(a.meta, a.media), vector,
-    activityMs: a.at ? a.at.getTime() : Date.now(), ...(a.key === undefined ? {} : { key: a.key }),
+    kind: "append",
+    id,
+    userId: input.userId,
+    message,
+    profile,
+    usage: a.usage,
+    meta: withMediaMeta(a.meta, a.media),
+    vector,
+    activityMs: a.at ? a.at.getTime() : Date.now(),
+    ...(a.key === undefined ? {} : { key: a.key }),
   };
 
   if (ctx.journal.pending > 0 || DOWN_STATES.has(ctx.redis.status)) {
@@ -107,20 +152,29 @@ export async function appendMessage(ctx: MemoryContext, input: AppendInput, jour
   } finally {
     ctx.inflight.delete(attempt);
   }
-  if (outcome.status === "partial") throw new AppError("internal:redis", `Redis refused part of storing a message: ${outcome.error}`);
+  if (outcome.status === "partial")
+    throw new AppError("internal:redis", `Redis refused part of storing a message: ${outcome.error}`);
   ctx.observe("append", started);
   if (outcome.status === "skipped") {
     const first = parseGuardValue(outcome.first);
     // Our own write seen again (a resent EVALSHA whose first reply was lost) is not a duplicate.
-    if (first && first.id !== id) return { ...message, id: first.id, ts: first.ts ?? new Date(idTime(first.id)).toISOString(), duplicate: true };
+    if (first && first.id !== id)
+      return { ...message, id: first.id, ts: first.ts ?? new Date(idTime(first.id)).toISOString(), duplicate: true };
   }
   return message;
 }
 
-const pageSchema = z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(50) });
+const pageSchema = z.object({
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(1000).default(50),
+});
 
 /** A user's long-term memories, newest first (score is 0: nothing was searched). */
-export async function listMemories(ctx: MemoryContext, userId: number, opts: { offset?: number; limit?: number } = {}): Promise<{ items: MemoryHit[]; total: number }> {
+export async function listMemories(
+  ctx: MemoryContext,
+  userId: number,
+  opts: { offset?: number; limit?: number } = {},
+): Promise<{ items: MemoryHit[]; total: number }> {
   assertUserId(userId);
   const parsed = pageSchema.safeParse(opts);
   if (!parsed.success) throw new AppError("bad_request:memory", "offset must be ≥ 0 and limit 1..1000.");
@@ -149,7 +203,8 @@ export async function stats(ctx: MemoryContext, journal: MemoryStats["journal"])
   let completionTokens = 0;
   for (let i = 0; i < users.length; i += 1000) {
     const p = ctx.redis.pipeline();
-    for (const u of users.slice(i, i + 1000)) p.hmget(ctx.keys.settings(u.userId), "messages", "promptTokens", "completionTokens");
+    for (const u of users.slice(i, i + 1000))
+      p.hmget(ctx.keys.settings(u.userId), "messages", "promptTokens", "completionTokens");
     const res = await withRedis("read counters", () => p.exec());
     for (const [, v] of res ?? []) {
       const [m, pt, ct] = (v as (string | null)[] | null) ?? [];
@@ -158,6 +213,8 @@ export async function stats(ctx: MemoryContext, journal: MemoryStats["journal"])
       completionTokens += Number(ct ?? 0) || 0;
     }
   }
-  const [memories, index] = await withRedis("read index stats", () => Promise.all([ctx.engine.count(), ctx.engine.info()]));
+  const [memories, index] = await withRedis("read index stats", () =>
+    Promise.all([ctx.engine.count(), ctx.engine.info()]),
+  );
   return { users: users.length, messages, memories, promptTokens, completionTokens, journal, index };
 }

@@ -35,7 +35,19 @@ export interface MessageMedia {
 }
 
 /** What a profile fact is about. Single-valued categories keep one current fact. */
-export const PROFILE_CATEGORIES = ["name", "address_as", "family", "place", "like", "dislike", "goal", "date", "reply_style", "language", "other"] as const;
+export const PROFILE_CATEGORIES = [
+  "name",
+  "address_as",
+  "family",
+  "place",
+  "like",
+  "dislike",
+  "goal",
+  "date",
+  "reply_style",
+  "language",
+  "other",
+] as const;
 export type ProfileCategory = (typeof PROFILE_CATEGORIES)[number];
 /** Reply styles a user can ask for; the prompt text for each is ours, never the model's words. */
 export const REPLY_STYLES = ["concise", "detailed", "casual", "formal", "playful"] as const;
@@ -225,11 +237,23 @@ export interface Memory {
   getHistory(userId: number, limit?: number, opts?: { before?: string }): Promise<HistoryMessage[]>;
   recall(query: RecallQuery): Promise<RecallResult>;
   /** Long-term memories of a user, newest first (dashboard). */
-  listMemories(userId: number, opts?: { offset?: number; limit?: number }): Promise<{ items: MemoryHit[]; total: number }>;
+  listMemories(
+    userId: number,
+    opts?: { offset?: number; limit?: number },
+  ): Promise<{ items: MemoryHit[]; total: number }>;
 
   getSettings(userId: number): Promise<UserSettings>;
-  updateSettings(userId: number, patch: Partial<Pick<UserSettings, "model" | "personal" | "language" | "summary" | "summaryUpTo">>): Promise<void>;
-  listUsers(opts?: { offset?: number; limit?: number; query?: string; sort?: "lastActive" | "messages" | "userId"; order?: "asc" | "desc" }): Promise<{ users: UserSummary[]; total: number }>;
+  updateSettings(
+    userId: number,
+    patch: Partial<Pick<UserSettings, "model" | "personal" | "language" | "summary" | "summaryUpTo">>,
+  ): Promise<void>;
+  listUsers(opts?: {
+    offset?: number;
+    limit?: number;
+    query?: string;
+    sort?: "lastActive" | "messages" | "userId";
+    order?: "asc" | "desc";
+  }): Promise<{ users: UserSummary[]; total: number }>;
 
   /** New conversation: short-term history only; long-term memory and settings stay. */
   clear(userId: number): Promise<void>;
@@ -242,7 +266,11 @@ export interface Memory {
   /** The user's profile: every fact, current and superseded, oldest first. */
   getProfile(userId: number): Promise<UserProfile>;
   /** Adds extracted facts (superseding contradicted/single-valued ones) and moves the extraction cursor. */
-  addProfileFacts(userId: number, facts: NewProfileFact[], opts?: { upTo?: string; by?: ProfileFact["by"] }): Promise<ProfileFact[]>;
+  addProfileFacts(
+    userId: number,
+    facts: NewProfileFact[],
+    opts?: { upTo?: string; by?: ProfileFact["by"] },
+  ): Promise<ProfileFact[]>;
   /** Marks one current fact (or all) as deleted; they stay visible as history. Returns how many. */
   deleteProfileFacts(userId: number, factId: string | "all"): Promise<number>;
   /** Replaces a current fact's text (the old version stays as history). */

@@ -20,7 +20,8 @@ export type ListUsersOptions = z.input<typeof listSchema>;
 function scorePairs(reply: unknown): { userId: number; lastActiveMs: number }[] {
   const r = (reply ?? []) as unknown[];
   const out: { userId: number; lastActiveMs: number }[] = [];
-  if (Array.isArray(r[0])) for (const [m, sc] of r as [unknown, unknown][]) out.push({ userId: Number(m), lastActiveMs: Number(sc) });
+  if (Array.isArray(r[0]))
+    for (const [m, sc] of r as [unknown, unknown][]) out.push({ userId: Number(m), lastActiveMs: Number(sc) });
   else for (let i = 0; i + 1 < r.length; i += 2) out.push({ userId: Number(r[i]), lastActiveMs: Number(r[i + 1]) });
   return out;
 }
@@ -31,7 +32,10 @@ export async function allUsers(ctx: MemoryContext): Promise<{ userId: number; la
 }
 
 /** HGETALL of many users, pipelined in chunks (one round trip per 1000 users). */
-export async function loadSummaries(ctx: MemoryContext, users: { userId: number; lastActiveMs: number }[]): Promise<UserSummary[]> {
+export async function loadSummaries(
+  ctx: MemoryContext,
+  users: { userId: number; lastActiveMs: number }[],
+): Promise<UserSummary[]> {
   const out: UserSummary[] = [];
   for (let i = 0; i < users.length; i += CHUNK) {
     const part = users.slice(i, i + CHUNK);
@@ -40,8 +44,15 @@ export async function loadSummaries(ctx: MemoryContext, users: { userId: number;
     const res = await withRedis("read user settings", () => p.exec());
     part.forEach((u, j) => {
       const [err, h] = res![j]!;
-      if (err) throw new AppError("internal:redis", `Could not read settings of user ${u.userId}: ${err.message}`, { cause: err });
-      out.push({ ...parseSettings(h as Record<string, string>), userId: u.userId, lastActiveAt: new Date(u.lastActiveMs).toISOString() });
+      if (err)
+        throw new AppError("internal:redis", `Could not read settings of user ${u.userId}: ${err.message}`, {
+          cause: err,
+        });
+      out.push({
+        ...parseSettings(h as Record<string, string>),
+        userId: u.userId,
+        lastActiveAt: new Date(u.lastActiveMs).toISOString(),
+      });
     });
   }
   return out;
@@ -57,9 +68,16 @@ function matches(u: UserSummary, q: string): boolean {
  * pipelined HGETALL page. Sorting by messages or user id, or filtering by a query, reads every
  * user's settings (pipelined in chunks of 1000): fine for thousands of users.
  */
-export async function listUsers(ctx: MemoryContext, input: ListUsersOptions = {}): Promise<{ users: UserSummary[]; total: number }> {
+export async function listUsers(
+  ctx: MemoryContext,
+  input: ListUsersOptions = {},
+): Promise<{ users: UserSummary[]; total: number }> {
   const parsed = listSchema.safeParse(input);
-  if (!parsed.success) throw new AppError("bad_request:memory", `Invalid user list options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new AppError(
+      "bad_request:memory",
+      `Invalid user list options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   const o = parsed.data;
   const dir = o.order === "asc" ? 1 : -1;
   if (o.sort === "lastActive" && !o.query) {
@@ -76,7 +94,8 @@ export async function listUsers(ctx: MemoryContext, input: ListUsersOptions = {}
   }
   let users = await loadSummaries(ctx, await allUsers(ctx));
   if (o.query) users = users.filter((u) => matches(u, o.query!));
-  const key = (u: UserSummary) => (o.sort === "messages" ? u.messages : o.sort === "userId" ? u.userId : Date.parse(u.lastActiveAt ?? "0"));
+  const key = (u: UserSummary) =>
+    o.sort === "messages" ? u.messages : o.sort === "userId" ? u.userId : Date.parse(u.lastActiveAt ?? "0");
   users.sort((a, b) => (key(a) - key(b)) * dir || (a.userId - b.userId) * dir);
   return { users: users.slice(o.offset, o.offset + o.limit), total: users.length };
 }

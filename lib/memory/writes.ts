@@ -33,14 +33,24 @@ export function parseGuardValue(v: string): { id: string; ts?: string } | undefi
  * HSETNX; a multi-field one (RediSearch) stays after it. Undefined (→ the `applied:<id>` key
  * guard) when the engine wrote no HSET of a field or key named by the message id.
  */
-export function recordGuard(ctx: MemoryContext, a: Pick<PendingAppend, "id" | "message">, engineCommands: RecordedCommand[]): { guard: RecordGuard; replaces?: RecordedCommand } | undefined {
+export function recordGuard(
+  ctx: MemoryContext,
+  a: Pick<PendingAppend, "id" | "message">,
+  engineCommands: RecordedCommand[],
+): { guard: RecordGuard; replaces?: RecordedCommand } | undefined {
   const hset = engineCommands.find((c) => c.name === "HSET" && c.args.length >= 3 && c.args.length % 2 === 1);
   if (!hset) return undefined;
   const [hash, field, value] = hset.args as [string | Buffer, string | Buffer, string | Buffer];
   // Only a place that belongs to this one message can say "this write was applied": its id is
   // the field (scan, vector sets) or ends the key (RediSearch). Anything else: the key guard.
   if (field.toString() !== a.id && !hash.toString().endsWith(`:${a.id}`)) return undefined;
-  const guard: RecordGuard = { hash: hash.toString(), field, value, tombstone: ctx.keys.applied(a.id), reply: `${a.id} ${a.message.ts}` };
+  const guard: RecordGuard = {
+    hash: hash.toString(),
+    field,
+    value,
+    tombstone: ctx.keys.applied(a.id),
+    reply: `${a.id} ${a.message.ts}`,
+  };
   return { guard, ...(hset.args.length === 3 ? { replaces: hset } : {}) };
 }
 
@@ -77,7 +87,14 @@ export function appendWrite(ctx: MemoryContext, a: PendingAppend): GuardedWrite 
     const from = commands.length;
     ctx.engine.write(
       p,
-      { id: a.id, userId: a.userId, role: a.message.role, content: a.message.content, ts: Date.parse(a.message.ts), meta: a.meta },
+      {
+        id: a.id,
+        userId: a.userId,
+        role: a.message.role,
+        content: a.message.content,
+        ts: Date.parse(a.message.ts),
+        meta: a.meta,
+      },
       a.vector,
     );
     const rg = a.key === undefined ? recordGuard(ctx, a, commands.slice(from)) : undefined;

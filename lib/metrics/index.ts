@@ -48,7 +48,11 @@ function summarize(h: Histogram): Omit<LatencyPoint, "t"> {
 }
 
 /** p50/p95/p99 and count per step of `stepMinutes` between from and to (inclusive minutes). */
-export async function readLatency(op: MetricOp, range: LatencyRange, sink: MetricsSink | undefined = currentSink()): Promise<LatencySeries> {
+export async function readLatency(
+  op: MetricOp,
+  range: LatencyRange,
+  sink: MetricsSink | undefined = currentSink(),
+): Promise<LatencySeries> {
   if (!sink) throw new Error("metrics have no Redis connection (bindMetricsSink was not called)");
   const step = Math.max(1, Math.floor(range.stepMinutes));
   const fromMin = Math.floor(Number(range.from) / 60000);

@@ -48,7 +48,12 @@ export function cumulativeKey(prefix: string, op: string): string {
 }
 
 /** Bucket → count of everything recorded for `op` so far (all instances), folding old minutes first. */
-export async function cumulativeHistogram(redis: MetricsRedis, prefix: string, op: string, now = Date.now()): Promise<Map<number, number>> {
+export async function cumulativeHistogram(
+  redis: MetricsRedis,
+  prefix: string,
+  op: string,
+  now = Date.now(),
+): Promise<Map<number, number>> {
   const total = cumulativeKey(prefix, op);
   const nowMin = Math.floor(now / 60000);
   const folded = Number((await redis.hget(total, FOLDED_FIELD)) ?? NaN);
@@ -84,7 +89,8 @@ function storedHistogram(perOp: Map<string, Map<number, number>>): Metric {
       const n = h.get(i) ?? 0;
       cumulative += n;
       sumSeconds += (n * bucketValue(i)) / 1000;
-      if (i < MAX_BUCKET) values.push({ metricName: `${HISTOGRAM}_bucket`, labels: { op, le: LE[i]! }, value: cumulative });
+      if (i < MAX_BUCKET)
+        values.push({ metricName: `${HISTOGRAM}_bucket`, labels: { op, le: LE[i]! }, value: cumulative });
     }
     values.push({ metricName: `${HISTOGRAM}_bucket`, labels: { op, le: "+Inf" }, value: cumulative });
     values.push({ metricName: `${HISTOGRAM}_sum`, labels: { op }, value: sumSeconds });
@@ -114,7 +120,8 @@ export interface ScrapeSource {
 export async function renderMetrics(src: ScrapeSource): Promise<{ body: string; contentType: string }> {
   const now = src.now ?? Date.now();
   const registry = new Registry();
-  const gauge = (name: string, help: string, value: number) => new Gauge({ name, help, registers: [registry] }).set(value);
+  const gauge = (name: string, help: string, value: number) =>
+    new Gauge({ name, help, registers: [registry] }).set(value);
 
   const [histograms, backlog, memory] = await Promise.all([
     Promise.all(METRIC_OPS.map(async (op) => [op, await cumulativeHistogram(src.redis, src.prefix, op, now)] as const)),
@@ -127,16 +134,36 @@ export async function renderMetrics(src: ScrapeSource): Promise<{ body: string; 
   ]);
 
   registry.registerMetric(storedHistogram(new Map(histograms)));
-  gauge("mindmate_queue_depth", "Chats with queued Telegram updates (members of the q:work set), all instances.", backlog.chats);
-  gauge("mindmate_queue_oldest_wait_seconds", "Longest a chat with queued updates has waited without progress.", backlog.oldestWaitMs / 1000);
+  gauge(
+    "mindmate_queue_depth",
+    "Chats with queued Telegram updates (members of the q:work set), all instances.",
+    backlog.chats,
+  );
+  gauge(
+    "mindmate_queue_oldest_wait_seconds",
+    "Longest a chat with queued updates has waited without progress.",
+    backlog.oldestWaitMs / 1000,
+  );
   gauge("mindmate_queue_stale_chats", "Chats waiting longer than QUEUE_STALE_MINUTES without progress.", backlog.stale);
   const journal = memoryJournalState();
-  gauge("mindmate_journal_pending", "Writes this process journaled while Redis could not take them, waiting to replay (per instance).", journal?.pending ?? 0);
-  gauge("mindmate_journal_degraded", "1 while this process's memory layer is journaling instead of writing to Redis (per instance).", journal?.degraded ? 1 : 0);
+  gauge(
+    "mindmate_journal_pending",
+    "Writes this process journaled while Redis could not take them, waiting to replay (per instance).",
+    journal?.pending ?? 0,
+  );
+  gauge(
+    "mindmate_journal_degraded",
+    "1 while this process's memory layer is journaling instead of writing to Redis (per instance).",
+    journal?.degraded ? 1 : 0,
+  );
   if (memory) {
     gauge("mindmate_redis_used_memory_bytes", "Redis INFO used_memory.", memory.memory.usedBytes);
     gauge("mindmate_redis_maxmemory_bytes", "Redis maxmemory (0 = no limit).", memory.memory.maxmemoryBytes);
-    gauge("mindmate_memory_budget_bytes", "Memory budget the app trims long-term memories to (MEMORY_BUDGET_MB, default 85 % of maxmemory; 0 = off).", memory.memory.budgetBytes);
+    gauge(
+      "mindmate_memory_budget_bytes",
+      "Memory budget the app trims long-term memories to (MEMORY_BUDGET_MB, default 85 % of maxmemory; 0 = off).",
+      memory.memory.budgetBytes,
+    );
   }
   return { body: await registry.metrics(), contentType: registry.contentType };
 }
@@ -160,16 +187,27 @@ export async function metricsResponse(req: Request): Promise<Response> {
     token = getConfig().metrics.token;
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    return new AppError("unavailable:config", `The server configuration is invalid: ${e.problems.map((p) => p.variable).join(", ")}`, { cause: e }).toResponse();
+    return new AppError(
+      "unavailable:config",
+      `The server configuration is invalid: ${e.problems.map((p) => p.variable).join(", ")}`,
+      { cause: e },
+    ).toResponse();
   }
   if (!token) return new AppError("not_found:api", "Metrics are off (METRICS_TOKEN is not set).").toResponse();
   if (!bearerMatches(req.headers.get("authorization"), token)) {
-    return new AppError("unauthorized:api", "Send Authorization: Bearer <METRICS_TOKEN>.").toResponse({ "WWW-Authenticate": 'Bearer realm="metrics"' });
+    return new AppError("unauthorized:api", "Send Authorization: Bearer <METRICS_TOKEN>.").toResponse({
+      "WWW-Authenticate": 'Bearer realm="metrics"',
+    });
   }
   try {
     const rt = getRuntime();
     if (rt.config.redis.problem) throw new AppError("unavailable:redis", rt.config.redis.problem);
-    const { body, contentType } = await renderMetrics({ redis: rt.redis, prefix: rt.config.redis.prefix, budgetMb: rt.config.memory.budgetMb, staleMinutes: rt.config.queue.staleMinutes });
+    const { body, contentType } = await renderMetrics({
+      redis: rt.redis,
+      prefix: rt.config.redis.prefix,
+      budgetMb: rt.config.memory.budgetMb,
+      staleMinutes: rt.config.queue.staleMinutes,
+    });
     return new Response(body, { status: 200, headers: { "Content-Type": contentType, "Cache-Control": "no-store" } });
   } catch (e) {
     return errorResponse(redisError(e, "read the metrics"));

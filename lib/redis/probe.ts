@@ -50,7 +50,8 @@ export async function probeRedis(redis: Redis): Promise<RedisCapabilities> {
   const info = await redis.info("server");
   const valkeyVersion = infoField(info, "valkey_version");
   const serverName = infoField(info, "server_name");
-  const serverKind = valkeyVersion || serverName === "valkey" ? "valkey" : infoField(info, "redis_version") ? "redis" : "unknown";
+  const serverKind =
+    valkeyVersion || serverName === "valkey" ? "valkey" : infoField(info, "redis_version") ? "redis" : "unknown";
   const version = valkeyVersion ?? infoField(info, "redis_version") ?? "unknown";
 
   const mods = await modules(redis);

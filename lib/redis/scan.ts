@@ -20,7 +20,11 @@ export function prefixPattern(prefix: string): string {
 }
 
 /** UNLINKs every key matching `pattern`, page by page; returns how many were removed. */
-export async function deleteMatching(redis: Pick<Redis, "scan" | "unlink">, pattern: string, count = 1000): Promise<number> {
+export async function deleteMatching(
+  redis: Pick<Redis, "scan" | "unlink">,
+  pattern: string,
+  count = 1000,
+): Promise<number> {
   let n = 0;
   for await (const keys of scanKeys(redis, pattern, count)) n += await redis.unlink(...keys);
   return n;

@@ -35,7 +35,20 @@ export interface LocomoConversation {
   questions: LocomoQuestion[];
 }
 
-const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+const MONTHS = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
 
 /** "1:56 pm on 8 May, 2023" → ms; undefined when the format is unexpected. */
 export function parseSessionDate(s: unknown): number | undefined {
@@ -78,9 +91,11 @@ export function loadConversation(file: string): LocomoConversation {
   for (const n of sessions) {
     // sessions without a parsable date are placed a day apart so order still holds
     const start = parseSessionDate(conv[`session_${n}_date_time`]) ?? Date.UTC(2020, 0, 1) + n * 86_400_000;
-    z.array(turnSchema).parse(conv[`session_${n}`]).forEach((t, i) => {
-      turns.push({ diaId: t.dia_id, content: turnContent(t), ts: start + i * 1000, speaker: t.speaker, session: n });
-    });
+    z.array(turnSchema)
+      .parse(conv[`session_${n}`])
+      .forEach((t, i) => {
+        turns.push({ diaId: t.dia_id, content: turnContent(t), ts: start + i * 1000, speaker: t.speaker, session: n });
+      });
   }
   const questions = z
     .array(qaSchema)
@@ -94,6 +109,9 @@ export function loadConversation(file: string): LocomoConversation {
 export function loadConversations(dirOrFile: string, only?: string[]): LocomoConversation[] {
   const files = dirOrFile.endsWith(".json")
     ? [dirOrFile]
-    : readdirSync(dirOrFile).filter((f) => f.endsWith(".json")).sort().map((f) => path.join(dirOrFile, f));
+    : readdirSync(dirOrFile)
+        .filter((f) => f.endsWith(".json"))
+        .sort()
+        .map((f) => path.join(dirOrFile, f));
   return files.filter((f) => !only?.length || only.includes(path.basename(f, ".json"))).map(loadConversation);
 }

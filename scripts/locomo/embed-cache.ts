@@ -10,7 +10,10 @@ import type { EmbeddingProvider } from "@/lib/embeddings";
  * scheme is a different key, never a stale hit. File: <dir>/<model>.vec, records of
  * 20-byte key + dims float32, appended.
  */
-export function withDiskCache(inner: EmbeddingProvider, dir: string): EmbeddingProvider & { hits: number; misses: number } {
+export function withDiskCache(
+  inner: EmbeddingProvider,
+  dir: string,
+): EmbeddingProvider & { hits: number; misses: number } {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${inner.id.replace(/[^\w.-]+/g, "_")}-${inner.dims}.vec`);
   const rec = 20 + inner.dims * 4;

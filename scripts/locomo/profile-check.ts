@@ -45,7 +45,14 @@ function splitSpeaker(content: string): [string, string] {
 
 export async function runProfileCheck(o: ProfileCheckOptions): Promise<ProfileCheckResult> {
   const deps = { memory: o.memory, llm: o.llm, config: { profile: { enabled: true, everyTurns: o.everyTurns } } };
-  const result: ProfileCheckResult = { conversations: o.conversations.length, facts: 0, questions: 0, covered: 0, coverage: 0, byCategory: {} };
+  const result: ProfileCheckResult = {
+    conversations: o.conversations.length,
+    facts: 0,
+    questions: 0,
+    covered: 0,
+    coverage: 0,
+    byCategory: {},
+  };
   for (const [ci, conv] of o.conversations.entries()) {
     const userId = (o.firstUserId ?? 910_000_001) + ci;
     const userSpeaker = splitSpeaker(conv.turns[0]?.content ?? "")[0];

@@ -65,8 +65,16 @@ function percentile(sorted: number[], p: number): number {
 export async function runLocomoEval(o: EvalOptions): Promise<EvalResult> {
   const prefix = o.prefix ?? `eval:locomo:${randomUUID().slice(0, 8)}:`;
   const opts: CreateMemoryOptions = {
-    redis: o.redis, prefix, engine: o.engine, embedder: o.embedder, historyMax: 100, ttlDays: 1,
-    longTermTtlDays: 0, maxMessageChars: 16000, encoding: o.encoding, algorithm: o.algorithm,
+    redis: o.redis,
+    prefix,
+    engine: o.engine,
+    embedder: o.embedder,
+    historyMax: 100,
+    ttlDays: 1,
+    longTermTtlDays: 0,
+    maxMessageChars: 16000,
+    encoding: o.encoding,
+    algorithm: o.algorithm,
   };
   const memory = createMemory(opts);
   const { engine } = createMemoryContext(opts);
@@ -82,7 +90,14 @@ export async function runLocomoEval(o: EvalOptions): Promise<EvalResult> {
       let previous: { content: string; ts: number } | undefined;
       for (const t of conv.turns) {
         const context = o.context === false ? undefined : contextFor(previous, t.ts);
-        await memory.appendMessage({ userId, role: "user", content: t.content, at: new Date(t.ts), meta: { dia_id: t.diaId }, context });
+        await memory.appendMessage({
+          userId,
+          role: "user",
+          content: t.content,
+          at: new Date(t.ts),
+          meta: { dia_id: t.diaId },
+          context,
+        });
         previous = t;
       }
       turns += conv.turns.length;
@@ -94,7 +109,14 @@ export async function runLocomoEval(o: EvalOptions): Promise<EvalResult> {
 
     // ---- questions ----
     const maxK = Math.max(...o.ks);
-    const result: EvalResult = { engine: o.engine, model: o.embedder.id, turns, ingest_per_s: Math.round(ingestPerS * 10) / 10, ingest_cpu_ms_per_turn: Math.round(cpuPerTurn * 100) / 100, modes: {} };
+    const result: EvalResult = {
+      engine: o.engine,
+      model: o.embedder.id,
+      turns,
+      ingest_per_s: Math.round(ingestPerS * 10) / 10,
+      ingest_cpu_ms_per_turn: Math.round(cpuPerTurn * 100) / 100,
+      modes: {},
+    };
     for (const mode of o.modes) {
       const sums: Record<string, number> = {};
       const cats: Record<string, { n: number; sums: Record<string, number> }> = {};
@@ -122,12 +144,19 @@ export async function runLocomoEval(o: EvalOptions): Promise<EvalResult> {
         }
       }
       latencies.sort((a, b) => a - b);
-      const mean = (s: Record<string, number>, count: number) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Math.round((v / Math.max(1, count)) * 1000) / 1000]));
+      const mean = (s: Record<string, number>, count: number) =>
+        Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Math.round((v / Math.max(1, count)) * 1000) / 1000]));
       result.modes[mode] = {
         n,
         recall: mean(sums, n),
-        byCategory: Object.fromEntries(Object.entries(cats).sort().map(([c, v]) => [c, { n: v.n, recall: mean(v.sums, v.n) }])),
-        byConversation: Object.fromEntries(Object.entries(convs).map(([c, v]) => [c, { n: v.n, recall: mean(v.sums, v.n) }])),
+        byCategory: Object.fromEntries(
+          Object.entries(cats)
+            .sort()
+            .map(([c, v]) => [c, { n: v.n, recall: mean(v.sums, v.n) }]),
+        ),
+        byConversation: Object.fromEntries(
+          Object.entries(convs).map(([c, v]) => [c, { n: v.n, recall: mean(v.sums, v.n) }]),
+        ),
         perConversation: spread(Object.values(convs).map((v) => mean(v.sums, v.n))),
         query_p50_ms: Math.round(percentile(latencies, 0.5) * 100) / 100,
         query_p95_ms: Math.round(percentile(latencies, 0.95) * 100) / 100,
@@ -159,13 +188,33 @@ export function formatTable(r: EvalResult, ks: number[]): string {
   const head = ["mode", "category", "n", ...ks.map((k) => `R@${k}`), "p50 ms", "p95 ms"];
   const rows: string[][] = [];
   for (const [mode, m] of Object.entries(r.modes)) {
-    rows.push([mode, "all", String(m.n), ...ks.map((k) => m.recall[`recall@${k}`]!.toFixed(3)), m.query_p50_ms.toFixed(1), m.query_p95_ms.toFixed(1)]);
-    for (const [c, v] of Object.entries(m.byCategory)) rows.push(["", `cat ${c}`, String(v.n), ...ks.map((k) => v.recall[`recall@${k}`]!.toFixed(3)), "", ""]);
+    rows.push([
+      mode,
+      "all",
+      String(m.n),
+      ...ks.map((k) => m.recall[`recall@${k}`]!.toFixed(3)),
+      m.query_p50_ms.toFixed(1),
+      m.query_p95_ms.toFixed(1),
+    ]);
+    for (const [c, v] of Object.entries(m.byCategory))
+      rows.push(["", `cat ${c}`, String(v.n), ...ks.map((k) => v.recall[`recall@${k}`]!.toFixed(3)), "", ""]);
     const convs = Object.keys(m.byConversation).length;
-    if (convs > 1) rows.push(["", `per conv (${convs}) mean±sd`, "", ...ks.map((k) => `${m.perConversation[`recall@${k}`]!.mean.toFixed(3)}±${m.perConversation[`recall@${k}`]!.sd.toFixed(3)}`), "", ""]);
+    if (convs > 1)
+      rows.push([
+        "",
+        `per conv (${convs}) mean±sd`,
+        "",
+        ...ks.map(
+          (k) =>
+            `${m.perConversation[`recall@${k}`]!.mean.toFixed(3)}±${m.perConversation[`recall@${k}`]!.sd.toFixed(3)}`,
+        ),
+        "",
+        "",
+      ]);
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [
     `LoCoMo retrieval — engine ${r.engine}, model ${r.model}, ${r.turns} turns, ingest ${r.ingest_per_s}/s, ${r.ingest_cpu_ms_per_turn} ms CPU/turn`,
     line(head),

@@ -2,7 +2,15 @@ import { ALICE } from "./support/seed-data";
 import { ADMIN_PASSWORD, expect, screenshot, test } from "./support/fixtures";
 import { LoginPage } from "./pages/login-page";
 
-const PAGES = ["/dashboard", "/dashboard/users", `/dashboard/users/${ALICE.userId}`, "/dashboard/search?q=ramen", "/dashboard/redis", "/dashboard/playground", "/docs"];
+const PAGES = [
+  "/dashboard",
+  "/dashboard/users",
+  `/dashboard/users/${ALICE.userId}`,
+  "/dashboard/search?q=ramen",
+  "/dashboard/redis",
+  "/dashboard/playground",
+  "/docs",
+];
 
 const APIS: [method: "GET" | "POST" | "DELETE", path: string][] = [
   ["GET", "/api/admin/stats"],
@@ -32,7 +40,10 @@ test.describe("without a session", () => {
 
   test("every admin API answers 401 JSON and changes nothing", async ({ request }) => {
     for (const [method, path] of APIS) {
-      const res = await request.fetch(path, { method, data: method === "POST" ? { userId: ALICE.userId, text: "hi" } : undefined });
+      const res = await request.fetch(path, {
+        method,
+        data: method === "POST" ? { userId: ALICE.userId, text: "hi" } : undefined,
+      });
       expect(res.status(), `${method} ${path}`).toBe(401);
       expect((await res.json()).error.code, `${method} ${path}`).toBe("unauthorized:auth");
     }
@@ -44,7 +55,9 @@ test.describe("without a session", () => {
   });
 
   test("a forged session cookie is refused", async ({ page, context, baseURL }) => {
-    await context.addCookies([{ name: "mm_session", value: "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYWRtaW4ifQ.forged", url: baseURL! }]);
+    await context.addCookies([
+      { name: "mm_session", value: "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYWRtaW4ifQ.forged", url: baseURL! },
+    ]);
     await page.goto("/dashboard");
     await expect(page).toHaveURL(/\/login/);
   });
@@ -81,9 +94,18 @@ test.describe("login", () => {
 });
 
 test.describe("after login", () => {
-  test("?next= never leaves the site (//host, /\\host, tab tricks, absolute URLs land on /dashboard)", async ({ page, baseURL }) => {
+  test("?next= never leaves the site (//host, /\\host, tab tricks, absolute URLs land on /dashboard)", async ({
+    page,
+    baseURL,
+  }) => {
     const own = new URL(baseURL!).origin;
-    for (const query of ["next=/%09/evil.example", "next=%2F%2Fevil.example", "next=/%5Cevil.example", "next=https%3A%2F%2Fevil.example%2Fx", "next=/%2F/evil.example"]) {
+    for (const query of [
+      "next=/%09/evil.example",
+      "next=%2F%2Fevil.example",
+      "next=/%5Cevil.example",
+      "next=https%3A%2F%2Fevil.example%2Fx",
+      "next=/%2F/evil.example",
+    ]) {
       await page.context().clearCookies();
       await page.goto(`/login?${query}`);
       await new LoginPage(page).login(ADMIN_PASSWORD());
@@ -95,7 +117,9 @@ test.describe("after login", () => {
 
 test.describe("with a session", () => {
   test("a cross-site mutation is refused (403) and bad input answers 400 naming the field", async ({ admin }) => {
-    const forged = await admin.request.post(`/api/admin/users/${ALICE.userId}/clear`, { headers: { Origin: "https://evil.example" } });
+    const forged = await admin.request.post(`/api/admin/users/${ALICE.userId}/clear`, {
+      headers: { Origin: "https://evil.example" },
+    });
     expect(forged.status()).toBe(403);
     expect((await forged.json()).error.code).toBe("forbidden:auth");
     const history = await (await admin.request.get(`/api/admin/users/${ALICE.userId}/history`)).json();

@@ -9,21 +9,33 @@ import { dropSeed, seed } from "./support/seed";
 const ROOT = resolve(__dirname, "../..");
 
 function redisUrl(): string {
-  const url = process.env.E2E_REDIS_URL ?? process.env.REDIS_STACK_URL ?? process.env.REDIS8_URL ?? process.env.REDIS7_URL ?? process.env.VALKEY8_URL;
-  if (!url) throw new Error("No Redis for the e2e suite: run through npm test, or eval \"$(bash scripts/test-servers.sh env)\" first (or set E2E_REDIS_URL).");
+  const url =
+    process.env.E2E_REDIS_URL ??
+    process.env.REDIS_STACK_URL ??
+    process.env.REDIS8_URL ??
+    process.env.REDIS7_URL ??
+    process.env.VALKEY8_URL;
+  if (!url)
+    throw new Error(
+      'No Redis for the e2e suite: run through npm test, or eval "$(bash scripts/test-servers.sh env)" first (or set E2E_REDIS_URL).',
+    );
   return url;
 }
 
 function modelDir(): string {
   if (process.env.EMBEDDING_MODEL_DIR) return process.env.EMBEDDING_MODEL_DIR;
-  const out = execFileSync("bash", [resolve(ROOT, "scripts/model/fetch-test-model.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const out = execFileSync("bash", [resolve(ROOT, "scripts/model/fetch-test-model.sh")], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return out.trim().split("\n").pop()!;
 }
 
 async function waitForHealth(url: string, server: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`The e2e server exited with code ${server.exitCode}; see test-results/e2e-server.log`);
+    if (server.exitCode !== null)
+      throw new Error(`The e2e server exited with code ${server.exitCode}; see test-results/e2e-server.log`);
     try {
       const res = await fetch(`${url}/api/health`);
       if (res.ok) return;
@@ -76,7 +88,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
   try {
     const seeded = await seed({ redisUrl: url, prefix, modelDir: dir });
-    console.log(`[e2e] seeded ${seeded.messages} messages under ${prefix} on ${url} (engine ${seeded.engine}); fake OpenAI at ${fake.baseURL}`);
+    console.log(
+      `[e2e] seeded ${seeded.messages} messages under ${prefix} on ${url} (engine ${seeded.engine}); fake OpenAI at ${fake.baseURL}`,
+    );
     server = startServer({
       E2E_PORT: port,
       REDIS_URL: url,

@@ -6,7 +6,9 @@ test("playground round trip: reply from the (fake) model next to the prompt that
   const pg = new PlaygroundPage(admin);
   await pg.goto();
   await pg.send(PLAY.userId, "Where does my sister Maya live these days?");
-  await expect(pg.replies.last()).toHaveText("You said: Where does my sister Maya live these days?", { timeout: 30_000 });
+  await expect(pg.replies.last()).toHaveText("You said: Where does my sister Maya live these days?", {
+    timeout: 30_000,
+  });
   await expect(pg.errors).toHaveCount(0);
   // Personal mode recalled the seeded fact into the prompt; the window holds the new message.
   await expect(pg.recalled.filter({ hasText: SISTER_FACT })).toHaveCount(1);

@@ -1,7 +1,9 @@
 import { expect, screenshot, test } from "./support/fixtures";
 import { EVE, EVE_PHOTO_TEXT, EVE_VOICE_TEXT } from "./support/seed-media";
 
-test("a user's profile with provenance, edited and deleted; a timeline with a voice transcript and a photo", async ({ admin }) => {
+test("a user's profile with provenance, edited and deleted; a timeline with a voice transcript and a photo", async ({
+  admin,
+}) => {
   await admin.goto(`/dashboard/users/${EVE.userId}`);
   const profile = admin.getByTestId("user-profile");
   await expect(profile.getByTestId("profile-fact")).toHaveCount(2);
@@ -33,5 +35,7 @@ test("a user's profile with provenance, edited and deleted; a timeline with a vo
   // Delete: gone from the current facts, kept as history.
   await cat.getByTestId("profile-delete").click();
   await expect(profile.getByTestId("profile-fact")).toHaveCount(1);
-  await expect(profile.getByTestId("profile-past-fact").filter({ hasText: "Has a cat named Miso" })).toContainText("deleted");
+  await expect(profile.getByTestId("profile-past-fact").filter({ hasText: "Has a cat named Miso" })).toContainText(
+    "deleted",
+  );
 });

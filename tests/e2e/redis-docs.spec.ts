@@ -18,12 +18,24 @@ test("API docs page and /api/openapi.json describe every admin route", async ({ 
   expect(res.status()).toBe(200);
   const doc = await res.json();
   expect(doc.openapi).toMatch(/^3\./);
-  expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/admin/users", "/api/admin/search", "/api/admin/playground", "/api/admin/users/{userId}/export"]));
+  expect(Object.keys(doc.paths)).toEqual(
+    expect.arrayContaining([
+      "/api/admin/users",
+      "/api/admin/search",
+      "/api/admin/playground",
+      "/api/admin/users/{userId}/export",
+    ]),
+  );
 
   await admin.goto("/docs");
   const ops = admin.getByTestId("docs-operation");
-  const documented = Object.values(doc.paths as Record<string, object>).reduce((n, methods) => n + Object.keys(methods).length, 0);
+  const documented = Object.values(doc.paths as Record<string, object>).reduce(
+    (n, methods) => n + Object.keys(methods).length,
+    0,
+  );
   await expect(ops).toHaveCount(documented);
-  await expect(admin.locator('[data-testid="docs-operation"][data-path="/api/admin/search"]')).toContainText("minScore");
+  await expect(admin.locator('[data-testid="docs-operation"][data-path="/api/admin/search"]')).toContainText(
+    "minScore",
+  );
   await screenshot(admin, "docs");
 });

@@ -28,8 +28,11 @@ test("dense search within one user, with a minimum score", async ({ admin }) => 
   await search.goto();
   await search.search({ q: "pet dog", userId: BOB.userId, mode: "dense", minScore: 0.2 });
   await expect(search.hits.first().getByTestId("hit-content")).toHaveText(DOG_FACT);
-  for (const uid of await search.hits.evaluateAll((els) => els.map((e) => e.getAttribute("data-user-id")))) expect(uid).toBe(String(BOB.userId));
-  const scores = await search.hits.getByTestId("hit-score").evaluateAll((els) => els.map((e) => Number(e.firstChild?.textContent)));
+  for (const uid of await search.hits.evaluateAll((els) => els.map((e) => e.getAttribute("data-user-id"))))
+    expect(uid).toBe(String(BOB.userId));
+  const scores = await search.hits
+    .getByTestId("hit-score")
+    .evaluateAll((els) => els.map((e) => Number(e.firstChild?.textContent)));
   for (const s of scores) expect(s).toBeGreaterThanOrEqual(0.2);
 
   await search.search({ q: "pet dog", userId: BOB.userId, mode: "dense", minScore: 0.99 });

@@ -87,16 +87,24 @@ export class FakeOpenAI {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const path = (req.url ?? "").split("?")[0]!;
-    if (path === "/v1/audio/transcriptions") return this.transcription(req.headers["content-type"] ?? "", Buffer.concat(chunks), res);
+    if (path === "/v1/audio/transcriptions")
+      return this.transcription(req.headers["content-type"] ?? "", Buffer.concat(chunks), res);
     const raw = Buffer.concat(chunks).toString("utf8");
     const body: unknown = raw ? JSON.parse(raw) : undefined;
     this.requests.push({ path, body, at: Date.now() });
-    if (path === "/v1/models") return json(res, 200, { object: "list", data: [{ id: "gpt-4o-mini", object: "model", created: 0, owned_by: "fake" }] });
-    if (path === "/v1/embeddings") return this.embeddings(body as { input: string | string[]; dimensions?: number; model: string }, res);
+    if (path === "/v1/models")
+      return json(res, 200, {
+        object: "list",
+        data: [{ id: "gpt-4o-mini", object: "model", created: 0, owned_by: "fake" }],
+      });
+    if (path === "/v1/embeddings")
+      return this.embeddings(body as { input: string | string[]; dimensions?: number; model: string }, res);
     if (path === "/v1/chat/completions") {
       const b = body as { messages: { role: string; content: string | ContentPart[] }[] };
       // Parts → text + images, so tests read every prompt the same way.
-      b.messages = b.messages.map((m) => (typeof m.content === "string" ? m : { ...m, content: textOf(m.content), images: imagesOf(m.content) }));
+      b.messages = b.messages.map((m) =>
+        typeof m.content === "string" ? m : { ...m, content: textOf(m.content), images: imagesOf(m.content) },
+      );
       return this.chat(body as ChatRequestBody, res);
     }
     json(res, 404, { error: { message: `Unknown path ${path}`, type: "invalid_request_error" } });
@@ -109,20 +117,50 @@ export class FakeOpenAI {
       const failure = this.failures.shift();
       if (failure === "hang") return await new Promise<void>((resolve) => res.on("close", resolve));
       if (this.latencyMs > 0) await sleep(this.latencyMs);
-      if (failure === 500) return json(res, 500, { error: { message: "The server had an error while processing your request.", type: "server_error" } });
-      if (failure === 429) return json(res, 429, { error: { message: "Rate limit reached for requests", type: "requests", code: "rate_limit_exceeded" } }, { "retry-after": "0" });
+      if (failure === 500)
+        return json(res, 500, {
+          error: { message: "The server had an error while processing your request.", type: "server_error" },
+        });
+      if (failure === 429)
+        return json(
+          res,
+          429,
+          { error: { message: "Rate limit reached for requests", type: "requests", code: "rate_limit_exceeded" } },
+          { "retry-after": "0" },
+        );
 
       const text = body.response_format?.type === "json_schema" ? this.structured(body) : this.reply(body);
       const promptTokens = wordCount(body.messages.map((m) => m.content).join(" "));
-      const usage = { prompt_tokens: promptTokens, completion_tokens: wordCount(text), total_tokens: promptTokens + wordCount(text) };
+      const usage = {
+        prompt_tokens: promptTokens,
+        completion_tokens: wordCount(text),
+        total_tokens: promptTokens + wordCount(text),
+      };
       const id = `chatcmpl-${Date.now()}`;
       const created = Math.floor(Date.now() / 1000);
       if (!body.stream) {
-        return json(res, 200, { id, object: "chat.completion", created, model: body.model, choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }], usage });
+        return json(res, 200, {
+          id,
+          object: "chat.completion",
+          created,
+          model: body.model,
+          choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+          usage,
+        });
       }
-      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+      res.writeHead(200, {
+        "content-type": "text/event-stream",
+        "cache-control": "no-cache",
+        connection: "keep-alive",
+      });
       const send = (payload: unknown) => res.write(`data: ${JSON.stringify(payload)}\n\n`);
-      const chunk = (delta: Record<string, unknown>, finish: string | null) => ({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] });
+      const chunk = (delta: Record<string, unknown>, finish: string | null) => ({
+        id,
+        object: "chat.completion.chunk",
+        created,
+        model: body.model,
+        choices: [{ index: 0, delta, finish_reason: finish }],
+      });
       send(chunk({ role: "assistant", content: "" }, null));
       for (let i = 0; i < text.length; i += this.chunkChars) {
         if (this.chunkDelayMs > 0) await sleep(this.chunkDelayMs);
@@ -130,7 +168,8 @@ export class FakeOpenAI {
         send(chunk({ content: text.slice(i, i + this.chunkChars) }, null));
       }
       send(chunk({}, "stop"));
-      if (body.stream_options?.include_usage) send({ id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage });
+      if (body.stream_options?.include_usage)
+        send({ id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage });
       res.end("data: [DONE]\n\n");
     } finally {
       this.inFlight--;
@@ -140,7 +179,8 @@ export class FakeOpenAI {
   /** multipart/form-data with `file` and `model`, answered `{ text }` like the real endpoint. */
   private transcription(contentType: string, body: Buffer, res: ServerResponse): void {
     const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
-    if (!boundary) return json(res, 400, { error: { message: "Expected multipart/form-data", type: "invalid_request_error" } });
+    if (!boundary)
+      return json(res, 400, { error: { message: "Expected multipart/form-data", type: "invalid_request_error" } });
     const fields: Record<string, string> = {};
     let file: { name: string; bytes: Buffer } | undefined;
     const sep = Buffer.from(`--${boundary}`);
@@ -160,18 +200,34 @@ export class FakeOpenAI {
       }
       at = next;
     }
-    this.requests.push({ path: "/v1/audio/transcriptions", body: { model: fields.model, file: file && { name: file.name, size: file.bytes.length } }, at: Date.now() });
+    this.requests.push({
+      path: "/v1/audio/transcriptions",
+      body: { model: fields.model, file: file && { name: file.name, size: file.bytes.length } },
+      at: Date.now(),
+    });
     const failure = this.failures.shift();
-    if (failure === 500) return json(res, 500, { error: { message: "The server had an error while processing your request.", type: "server_error" } });
-    if (!file || !fields.model) return json(res, 400, { error: { message: "file and model are required", type: "invalid_request_error" } });
+    if (failure === 500)
+      return json(res, 500, {
+        error: { message: "The server had an error while processing your request.", type: "server_error" },
+      });
+    if (!file || !fields.model)
+      return json(res, 400, { error: { message: "file and model are required", type: "invalid_request_error" } });
     json(res, 200, { text: this.transcribe({ ...file, model: fields.model }) });
   }
 
-  private embeddings(body: { input: string | string[]; dimensions?: number; model: string }, res: ServerResponse): void {
+  private embeddings(
+    body: { input: string | string[]; dimensions?: number; model: string },
+    res: ServerResponse,
+  ): void {
     const inputs = Array.isArray(body.input) ? body.input : [body.input];
     const dims = body.dimensions ?? 1536;
     const data = inputs.map((text, index) => ({ object: "embedding", index, embedding: bagOfWords(text, dims) }));
-    json(res, 200, { object: "list", data, model: body.model, usage: { prompt_tokens: inputs.length, total_tokens: inputs.length } });
+    json(res, 200, {
+      object: "list",
+      data,
+      model: body.model,
+      usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
+    });
   }
 }
 

@@ -67,7 +67,9 @@ export class FakeTelegram {
 
   async start(): Promise<this> {
     this.server = await listenOnLoopback((req, res) => {
-      this.handle(req, res).catch((e: unknown) => this.reply(res, 500, { ok: false, error_code: 500, description: `fake Telegram failed: ${String(e)}` }));
+      this.handle(req, res).catch((e: unknown) =>
+        this.reply(res, 500, { ok: false, error_code: 500, description: `fake Telegram failed: ${String(e)}` }),
+      );
     });
     return this;
   }
@@ -109,7 +111,9 @@ export class FakeTelegram {
 
   /** Messages that reached the chat (sendMessage / sendDocument), in order. */
   sentTo(chatId: number): RecordedCall[] {
-    return this.calls.filter((c) => ["sendMessage", "sendDocument"].includes(c.method) && Number(c.params.chat_id) === chatId);
+    return this.calls.filter(
+      (c) => ["sendMessage", "sendDocument"].includes(c.method) && Number(c.params.chat_id) === chatId,
+    );
   }
 
   reset(): void {
@@ -131,7 +135,10 @@ export class FakeTelegram {
   async waitFor(predicate: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`fake Telegram: timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(", ")}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `fake Telegram: timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(", ")}`,
+        );
       await new Promise<void>((r) => {
         const t = setTimeout(r, 50);
         this.listeners.push(() => {
@@ -146,13 +153,16 @@ export class FakeTelegram {
     const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(req.url ?? "");
     if (download) return this.serveFile(download[1]!, decodeURIComponent(download[2]!), res);
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
-    const body = Buffer.concat(await (async () => {
-      const parts: Buffer[] = [];
-      for await (const c of req) parts.push(c as Buffer);
-      return parts;
-    })());
+    const body = Buffer.concat(
+      await (async () => {
+        const parts: Buffer[] = [];
+        for await (const c of req) parts.push(c as Buffer);
+        return parts;
+      })(),
+    );
     if (!match) return this.reply(res, 404, { ok: false, error_code: 404, description: "Not Found" });
-    if (match[1] !== this.token) return this.reply(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
+    if (match[1] !== this.token)
+      return this.reply(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
     const method = match[2]!;
     const { params, files } = parseBody(req.headers["content-type"] ?? "", body);
     this.calls.push({ method, params, files, at: Date.now() });
@@ -171,14 +181,21 @@ export class FakeTelegram {
     }
     const refusal = this.refused.get(method);
     if (refusal) {
-      return this.reply(res, refusal.code, refusal.description === undefined ? { ok: false } : { ok: false, error_code: refusal.code, description: refusal.description });
+      return this.reply(
+        res,
+        refusal.code,
+        refusal.description === undefined
+          ? { ok: false }
+          : { ok: false, error_code: refusal.code, description: refusal.description },
+      );
     }
     if (method === "getUpdates" && this.getUpdatesFaults.length > 0) {
       const fault = this.getUpdatesFaults.shift()!;
       if (fault === "network") return void res.socket?.destroy();
       return this.reply(res, 502, { ok: false, error_code: 502, description: "Bad Gateway" });
     }
-    if (method === "sendMessageDraft" && !this.draftsSupported) return this.reply(res, 404, { ok: false, error_code: 404, description: "Not Found" });
+    if (method === "sendMessageDraft" && !this.draftsSupported)
+      return this.reply(res, 404, { ok: false, error_code: 404, description: "Not Found" });
     if (method === "getUpdates") return this.getUpdates(params, res);
     const result = this.result(method, params, files);
     if (result === undefined) return this.reply(res, 404, { ok: false, error_code: 404, description: "Not Found" });
@@ -187,20 +204,41 @@ export class FakeTelegram {
 
   private result(method: string, p: Record<string, unknown>, files: RecordedCall["files"]): unknown {
     const chatId = Number(p.chat_id);
-    const chat = chatId > 0 ? { id: chatId, type: "private", first_name: "User" } : { id: chatId, type: "supergroup", title: "Group" };
-    const message = (extra: Record<string, unknown>) => ({ message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat, from: BOT_USER, ...extra });
+    const chat =
+      chatId > 0
+        ? { id: chatId, type: "private", first_name: "User" }
+        : { id: chatId, type: "supergroup", title: "Group" };
+    const message = (extra: Record<string, unknown>) => ({
+      message_id: this.nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat,
+      from: BOT_USER,
+      ...extra,
+    });
     switch (method) {
       case "getMe":
         return BOT_USER;
       case "getFile": {
         const f = this.files.get(String(p.file_id));
         if (!f) return undefined;
-        return { file_id: String(p.file_id), file_unique_id: `u-${String(p.file_id)}`, file_size: f.bytes.length, file_path: f.path };
+        return {
+          file_id: String(p.file_id),
+          file_unique_id: `u-${String(p.file_id)}`,
+          file_size: f.bytes.length,
+          file_path: f.path,
+        };
       }
       case "sendMessage":
         return message({ text: p.text });
       case "editMessageText":
-        return { message_id: Number(p.message_id), date: Math.floor(Date.now() / 1000), edit_date: Math.floor(Date.now() / 1000), chat, from: BOT_USER, text: p.text };
+        return {
+          message_id: Number(p.message_id),
+          date: Math.floor(Date.now() / 1000),
+          edit_date: Math.floor(Date.now() / 1000),
+          chat,
+          from: BOT_USER,
+          text: p.text,
+        };
       case "sendDocument":
         return message({ document: { file_id: "doc1", file_unique_id: "doc1u", file_name: files[0]?.name ?? "file" } });
       case "sendMessageDraft":
@@ -216,7 +254,12 @@ export class FakeTelegram {
         this.webhook = {};
         return true;
       case "getWebhookInfo":
-        return { url: this.webhook.url ?? "", has_custom_certificate: false, pending_update_count: 0, allowed_updates: this.webhook.allowed_updates };
+        return {
+          url: this.webhook.url ?? "",
+          has_custom_certificate: false,
+          pending_update_count: 0,
+          allowed_updates: this.webhook.allowed_updates,
+        };
       default:
         return undefined;
     }
@@ -259,9 +302,13 @@ export class FakeTelegram {
   }
 }
 
-function parseBody(contentType: string, body: Buffer): { params: Record<string, unknown>; files: RecordedCall["files"] } {
+function parseBody(
+  contentType: string,
+  body: Buffer,
+): { params: Record<string, unknown>; files: RecordedCall["files"] } {
   if (body.length === 0) return { params: {}, files: [] };
-  if (contentType.includes("application/json")) return { params: JSON.parse(body.toString("utf8")) as Record<string, unknown>, files: [] };
+  if (contentType.includes("application/json"))
+    return { params: JSON.parse(body.toString("utf8")) as Record<string, unknown>, files: [] };
   if (contentType.includes("multipart/form-data")) return parseMultipart(contentType, body);
   return { params: Object.fromEntries(new URLSearchParams(body.toString("utf8"))), files: [] };
 }
@@ -271,7 +318,10 @@ function parseBody(contentType: string, body: Buffer): { params: Record<string, 
  * `content-disposition:form-data;name="x";filename=y.json` (no spaces, unquoted filename),
  * which strict parsers refuse but Telegram accepts.
  */
-function parseMultipart(contentType: string, body: Buffer): { params: Record<string, unknown>; files: RecordedCall["files"] } {
+function parseMultipart(
+  contentType: string,
+  body: Buffer,
+): { params: Record<string, unknown>; files: RecordedCall["files"] } {
   const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
   if (!boundary) throw new Error("multipart body without boundary");
   const params: Record<string, unknown> = {};

@@ -12,7 +12,12 @@ import { FakeOpenAI } from "../fakes/openai-api";
  * The environment the admin route tests share: real Redis under `prefix`, the fake OpenAI
  * server behind OPENAI_BASE_URL, no Telegram, and a valid session cookie.
  */
-export async function startAdminEnv(o: { redisUrl: string; prefix: string; password: string; sessionSecret: string }): Promise<{ fake: FakeOpenAI; raw: Redis; cookie: string }> {
+export async function startAdminEnv(o: {
+  redisUrl: string;
+  prefix: string;
+  password: string;
+  sessionSecret: string;
+}): Promise<{ fake: FakeOpenAI; raw: Redis; cookie: string }> {
   const fake = await new FakeOpenAI().start();
   Object.assign(process.env, {
     REDIS_URL: o.redisUrl,
@@ -38,7 +43,18 @@ export async function stopAdminEnv(env: { fake: FakeOpenAI; raw: Redis }, prefix
   const rt = getRuntime();
   const { engine } = await rt.probe();
   const c = rt.config;
-  await createMemoryContext({ redis: rt.redis, prefix, engine, embedder: rt.embedder, historyMax: c.memory.historyMax, ttlDays: 1, longTermTtlDays: 1, maxMessageChars: 1000, encoding: c.vector.encoding, algorithm: c.vector.algorithm })
+  await createMemoryContext({
+    redis: rt.redis,
+    prefix,
+    engine,
+    embedder: rt.embedder,
+    historyMax: c.memory.historyMax,
+    ttlDays: 1,
+    longTermTtlDays: 1,
+    maxMessageChars: 1000,
+    encoding: c.vector.encoding,
+    algorithm: c.vector.algorithm,
+  })
     .engine.dropAll()
     .catch(() => undefined);
   resetMetricsForTests();
@@ -59,7 +75,11 @@ export interface AdminRoute {
 }
 
 export async function loadAdminRoutes(): Promise<AdminRoute[]> {
-  const r = (name: string, path: string, module: unknown): AdminRoute => ({ name, path, module: module as RouteModule });
+  const r = (name: string, path: string, module: unknown): AdminRoute => ({
+    name,
+    path,
+    module: module as RouteModule,
+  });
   return [
     r("session", "/api/admin/session", await import("@/app/api/admin/session/route")),
     r("users", "/api/admin/users", await import("@/app/api/admin/users/route")),
@@ -112,7 +132,12 @@ export async function callRoute(handler: RouteHandler, s: RequestSpec): Promise<
   const path = s.path.replace(/\{(\w+)\}/g, (_, k: string) => encodePathPart(s.params?.[k] ?? ""));
   const qs = new URLSearchParams(s.query).toString();
   const hasBody = s.body !== undefined && s.method !== "GET";
-  const req = new Request(`http://${HOST}${path}${qs ? `?${qs}` : ""}`, { method: s.method, headers, body: hasBody ? s.body : undefined, ...(hasBody ? { duplex: "half" } : {}) } as RequestInit);
+  const req = new Request(`http://${HOST}${path}${qs ? `?${qs}` : ""}`, {
+    method: s.method,
+    headers,
+    body: hasBody ? s.body : undefined,
+    ...(hasBody ? { duplex: "half" } : {}),
+  } as RequestInit);
   return handler(req, { params: Promise.resolve(s.params ?? {}) });
 }
 

@@ -86,7 +86,13 @@ export async function createBotHarness(opts: HarnessOptions): Promise<BotHarness
       ...env,
     });
     // The app's own wiring (lib/app createApp), with this test's Redis connection, embedder and facade.
-    const app = createApp(h.config, { redis, embedder, memory, streamThrottleMs: opts.streamThrottleMs, lockMs: opts.lockMs ?? 30_000 });
+    const app = createApp(h.config, {
+      redis,
+      embedder,
+      memory,
+      streamThrottleMs: opts.streamThrottleMs,
+      lockMs: opts.lockMs ?? 30_000,
+    });
     h.bot = await app.bot();
     h.queue = app.queue;
     handler = (req) =>
@@ -103,14 +109,22 @@ export async function createBotHarness(opts: HarnessOptions): Promise<BotHarness
     const headers: Record<string, string> = { "content-type": "application/json" };
     const secret = o.secret === undefined ? WEBHOOK_SECRET : o.secret;
     if (secret !== null) headers["x-telegram-bot-api-secret-token"] = secret;
-    return handler(new Request("http://localhost/api/telegram", { method: "POST", headers, body: o.rawBody ?? JSON.stringify(update) }));
+    return handler(
+      new Request("http://localhost/api/telegram", {
+        method: "POST",
+        headers,
+        body: o.rawBody ?? JSON.stringify(update),
+      }),
+    );
   };
   h.settle = async () => {
     while (pending.size > 0) await Promise.allSettled([...pending]);
   };
   h.close = async () => {
     await h.settle();
-    await createMemoryContext(memoryOptions(opts.server, redis, prefix, { embedder })).engine.dropAll().catch(() => undefined);
+    await createMemoryContext(memoryOptions(opts.server, redis, prefix, { embedder }))
+      .engine.dropAll()
+      .catch(() => undefined);
     await deletePrefix(raw, prefix);
     (memory as { close?: () => void }).close?.();
     redis.disconnect();
@@ -122,5 +136,8 @@ export async function createBotHarness(opts: HarnessOptions): Promise<BotHarness
 
 /** The texts the bot sent to a chat (sendMessage), in order. */
 export function textsTo(tg: FakeTelegram, chatId: number): string[] {
-  return tg.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === chatId).map((c) => String(c.params.text));
+  return tg
+    .callsOf("sendMessage")
+    .filter((c) => Number(c.params.chat_id) === chatId)
+    .map((c) => String(c.params.text));
 }

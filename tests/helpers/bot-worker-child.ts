@@ -27,9 +27,19 @@ export interface WorkerSpec {
 async function main() {
   const o = JSON.parse(process.argv[2]!) as WorkerSpec;
   const config = loadConfig({
-    NODE_ENV: "test", LOG_LEVEL: "error", REDIS_URL: o.redisUrl, REDIS_PREFIX: o.prefix, TELEGRAM_BOT_TOKEN: o.tgToken,
-    TELEGRAM_WEBHOOK_SECRET: "child-worker-secret-0123456789", TELEGRAM_API_ROOT: o.tgApiRoot, OPENAI_API_KEY: "sk-test-fake",
-    OPENAI_BASE_URL: o.aiBaseURL, LLM_TIMEOUT_MS: "3000", DEFAULT_MODEL: "gpt-4o-mini", RATE_LIMIT_PER_MINUTE: "0", RECALL_MIN_SCORE: "0.3",
+    NODE_ENV: "test",
+    LOG_LEVEL: "error",
+    REDIS_URL: o.redisUrl,
+    REDIS_PREFIX: o.prefix,
+    TELEGRAM_BOT_TOKEN: o.tgToken,
+    TELEGRAM_WEBHOOK_SECRET: "child-worker-secret-0123456789",
+    TELEGRAM_API_ROOT: o.tgApiRoot,
+    OPENAI_API_KEY: "sk-test-fake",
+    OPENAI_BASE_URL: o.aiBaseURL,
+    LLM_TIMEOUT_MS: "3000",
+    DEFAULT_MODEL: "gpt-4o-mini",
+    RATE_LIMIT_PER_MINUTE: "0",
+    RECALL_MIN_SCORE: "0.3",
   });
   const redis = createRedisClient({ url: o.redisUrl, name: "mindmate-child-worker" });
   const memory = await testMemory(o.server, redis, o.prefix, { embedder: hashBagEmbedder() });

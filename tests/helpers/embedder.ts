@@ -15,6 +15,11 @@ export const modelSkipReason: string | false = process.env.EMBEDDING_MODEL_DIR
 export function testEmbedder(): EmbeddingProvider {
   const dir = process.env.EMBEDDING_MODEL_DIR;
   if (!dir) throw new Error(String(modelSkipReason));
-  shared ??= createLocalEmbedder({ model: "Xenova/all-MiniLM-L6-v2", modelDir: dir, cacheDir: "/tmp/mindmate-test-cache", dtype: "fp32" });
+  shared ??= createLocalEmbedder({
+    model: "Xenova/all-MiniLM-L6-v2",
+    modelDir: dir,
+    cacheDir: "/tmp/mindmate-test-cache",
+    dtype: "fp32",
+  });
   return shared;
 }

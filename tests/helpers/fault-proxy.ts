@@ -47,14 +47,26 @@ function valueEnd(buf: Buffer, pos: number): number {
   const head = buf.toString("latin1", pos + 1, lineEnd);
   const next = lineEnd + 2;
   switch (type) {
-    case "+": case "-": case ":": case "_": case "#": case ",": case "(":
+    case "+":
+    case "-":
+    case ":":
+    case "_":
+    case "#":
+    case ",":
+    case "(":
       return next;
-    case "$": case "!": case "=": {
+    case "$":
+    case "!":
+    case "=": {
       const len = Number(head);
       if (len < 0) return next;
       return next + len + 2 <= buf.length ? next + len + 2 : -1;
     }
-    case "*": case "~": case ">": case "%": case "|": {
+    case "*":
+    case "~":
+    case ">":
+    case "%":
+    case "|": {
       let n = Number(head);
       if (n < 0) return next;
       if (type === "%" || type === "|") n *= 2;
@@ -73,7 +85,11 @@ function valueEnd(buf: Buffer, pos: number): number {
 
 /** A client command (array of bulk strings, or an inline line) as strings. */
 function commandAt(buf: Buffer, pos: number, end: number): string[] {
-  if (buf[pos] !== 0x2a /* * */) return buf.toString("latin1", pos, end - 2).trim().split(/\s+/);
+  if (buf[pos] !== 0x2a /* * */)
+    return buf
+      .toString("latin1", pos, end - 2)
+      .trim()
+      .split(/\s+/);
   const out: string[] = [];
   let at = buf.indexOf(CRLF, pos) + 2;
   while (at < end) {

@@ -9,7 +9,9 @@ import type { TestServer } from "./servers";
  * one of `dims` buckets, then L2-normalised). Texts sharing words are similar, others are not.
  * Only for structural tests where semantics do not matter; semantic tests use testEmbedder().
  */
-export function hashBagEmbedder(opts: { dims?: number; id?: string } = {}): EmbeddingProvider & { calls: number; texts: number } {
+export function hashBagEmbedder(
+  opts: { dims?: number; id?: string } = {},
+): EmbeddingProvider & { calls: number; texts: number } {
   const dims = opts.dims ?? 384;
   const self = {
     id: opts.id ?? "test:hash-bag-of-words",
@@ -72,7 +74,12 @@ export function roundTripCounter(redis: Redis): { readonly count: number; reset(
 }
 
 /** Facade options for a test server (engine from the matrix, small limits, unique prefix). */
-export function memoryOptions(server: TestServer, redis: Redis, prefix: string, over: Partial<CreateMemoryOptions> = {}): CreateMemoryOptions {
+export function memoryOptions(
+  server: TestServer,
+  redis: Redis,
+  prefix: string,
+  over: Partial<CreateMemoryOptions> = {},
+): CreateMemoryOptions {
   return {
     redis,
     prefix,
@@ -89,7 +96,12 @@ export function memoryOptions(server: TestServer, redis: Redis, prefix: string, 
   };
 }
 
-export async function testMemory(server: TestServer, redis: Redis, prefix: string, over: Partial<CreateMemoryOptions> = {}) {
+export async function testMemory(
+  server: TestServer,
+  redis: Redis,
+  prefix: string,
+  over: Partial<CreateMemoryOptions> = {},
+) {
   const memory = createMemory(memoryOptions(server, redis, prefix, over));
   await memory.init();
   return memory;

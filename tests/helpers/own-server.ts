@@ -24,7 +24,12 @@ export interface OwnServer {
 
 export function serverBinary(name: TestServer["name"]): string | undefined {
   const dir = process.env.MM_SERVER_BIN_DIR;
-  const file = { redis7: "redis7-server", valkey8: "valkey8-server", redis8: "redis8-server", "redis-stack": "redis-stack-server" }[name];
+  const file = {
+    redis7: "redis7-server",
+    valkey8: "valkey8-server",
+    redis8: "redis8-server",
+    "redis-stack": "redis-stack-server",
+  }[name];
   const p = dir ? path.join(dir, file) : undefined;
   if (p && existsSync(p)) return p;
   return name === "redis7" && existsSync("/usr/bin/redis-server") ? "/usr/bin/redis-server" : undefined;
@@ -56,30 +61,63 @@ function spawnServer(binary: string, port: number, dir: string, args: string[]):
     } catch {
       // no log
     }
-    process.stderr.write(`[own-server] ${path.basename(binary)} on port ${port} exited unexpectedly (code ${code}, signal ${signal}):\n${tail}\n`);
+    process.stderr.write(
+      `[own-server] ${path.basename(binary)} on port ${port} exited unexpectedly (code ${code}, signal ${signal}):\n${tail}\n`,
+    );
   });
   return proc;
 }
 
 function spawnRaw(binary: string, port: number, dir: string, args: string[]): ChildProcess {
-  return spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", path.join(dir, "log.txt"), ...args], { stdio: "ignore" });
+  return spawn(
+    binary,
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      dir,
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--daemonize",
+      "no",
+      "--logfile",
+      path.join(dir, "log.txt"),
+      ...args,
+    ],
+    { stdio: "ignore" },
+  );
 }
 
 /** Waits until OUR process answers PING on `port`; throws if it exits or someone else answers. */
 async function ready(proc: ChildProcess, port: number, dir: string): Promise<void> {
-  const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const probe = new Redis({
+    port,
+    host: "127.0.0.1",
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   probe.on("error", () => undefined);
   try {
-    await waitFor(`server on ${port}`, async () => {
-      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`server exited (${proc.exitCode ?? proc.signalCode}); see ${dir}/log.txt`);
-      try {
-        if (probe.status !== "ready") await probe.connect();
-        return (await probe.ping()) === "PONG";
-      } catch {
-        probe.disconnect();
-        return false;
-      }
-    }, 10_000);
+    await waitFor(
+      `server on ${port}`,
+      async () => {
+        if (proc.exitCode !== null || proc.signalCode !== null)
+          throw new Error(`server exited (${proc.exitCode ?? proc.signalCode}); see ${dir}/log.txt`);
+        try {
+          if (probe.status !== "ready") await probe.connect();
+          return (await probe.ping()) === "PONG";
+        } catch {
+          probe.disconnect();
+          return false;
+        }
+      },
+      10_000,
+    );
     const pid = /process_id:(\d+)/.exec(await probe.info("server"))?.[1];
     if (Number(pid) !== proc.pid) throw new Error(`port ${port} answered from pid ${pid}, not ours`);
   } finally {
@@ -87,9 +125,15 @@ async function ready(proc: ChildProcess, port: number, dir: string): Promise<voi
   }
 }
 
-const exited = (proc: ChildProcess) => new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once("exit", () => resolve())));
+const exited = (proc: ChildProcess) =>
+  new Promise<void>((resolve) =>
+    proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once("exit", () => resolve()),
+  );
 
-export async function startOwnServer(binary: string, opts: { ports: [number, number]; args?: string[] }): Promise<OwnServer> {
+export async function startOwnServer(
+  binary: string,
+  opts: { ports: [number, number]; args?: string[] },
+): Promise<OwnServer> {
   const dir = mkdtempSync(path.join(tmpdir(), "mm-own-srv-"));
   const args = opts.args ?? [];
   let last: unknown;
@@ -107,7 +151,10 @@ export async function startOwnServer(binary: string, opts: { ports: [number, num
       continue;
     }
     const own: OwnServer = {
-      url: `redis://127.0.0.1:${port}`, port, dir, proc,
+      url: `redis://127.0.0.1:${port}`,
+      port,
+      dir,
+      proc,
       async kill() {
         (own.proc as ChildProcess & { expectedExit?: boolean }).expectedExit = true;
         own.proc.kill("SIGKILL");

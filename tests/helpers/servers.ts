@@ -15,9 +15,33 @@ export interface TestServer {
 
 const matrix: (Omit<TestServer, "url"> & { env: string })[] = [
   { name: "redis7", env: "REDIS7_URL", kind: "redis", engine: "scan", search: false, vectorSets: false, json: false },
-  { name: "valkey8", env: "VALKEY8_URL", kind: "valkey", engine: "scan", search: false, vectorSets: false, json: false },
-  { name: "redis8", env: "REDIS8_URL", kind: "redis", engine: "vectorset", search: false, vectorSets: true, json: false },
-  { name: "redis-stack", env: "REDIS_STACK_URL", kind: "redis", engine: "redisearch", search: true, vectorSets: false, json: true },
+  {
+    name: "valkey8",
+    env: "VALKEY8_URL",
+    kind: "valkey",
+    engine: "scan",
+    search: false,
+    vectorSets: false,
+    json: false,
+  },
+  {
+    name: "redis8",
+    env: "REDIS8_URL",
+    kind: "redis",
+    engine: "vectorset",
+    search: false,
+    vectorSets: true,
+    json: false,
+  },
+  {
+    name: "redis-stack",
+    env: "REDIS_STACK_URL",
+    kind: "redis",
+    engine: "redisearch",
+    search: true,
+    vectorSets: false,
+    json: true,
+  },
 ];
 
 /** Servers whose URL is set; a missing one is reported by the test as skipped with the reason. */

@@ -8,7 +8,16 @@ import path from "node:path";
  * is newer than the last build, so a test run builds at most once.
  */
 export const ROOT = path.resolve(__dirname, "../..");
-const SOURCES = ["app", "lib", "components", "proxy.ts", "instrumentation.ts", "next.config.mjs", "package-lock.json", "postcss.config.mjs"];
+const SOURCES = [
+  "app",
+  "lib",
+  "components",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.mjs",
+  "package-lock.json",
+  "postcss.config.mjs",
+];
 
 function newestMtime(p: string): number {
   if (!existsSync(p)) return 0;
@@ -33,18 +42,30 @@ export function staleReason(): string | undefined {
  * Builds if stale, then puts the static assets beside the standalone server (as the Dockerfile,
  * render.yaml and scripts/e2e-server.sh do). Returns the server.js path and whether it built.
  */
-export function ensureStandaloneBuild(log: (m: string) => void = () => undefined): { serverJs: string; built: boolean } {
+export function ensureStandaloneBuild(log: (m: string) => void = () => undefined): {
+  serverJs: string;
+  built: boolean;
+} {
   const reason = staleReason();
   if (reason) {
     log(`next build (${reason})`);
-    execFileSync("npx", ["next", "build"], { cwd: ROOT, stdio: ["ignore", 2, 2], env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } });
+    execFileSync("npx", ["next", "build"], {
+      cwd: ROOT,
+      stdio: ["ignore", 2, 2],
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    });
   }
   const staticDest = path.join(ROOT, ".next/standalone/.next/static");
   // Static files are named by content hash: a copy made after this build is complete.
-  if (reason || !existsSync(staticDest) || statSync(staticDest).mtimeMs < statSync(path.join(ROOT, ".next/BUILD_ID")).mtimeMs) {
+  if (
+    reason ||
+    !existsSync(staticDest) ||
+    statSync(staticDest).mtimeMs < statSync(path.join(ROOT, ".next/BUILD_ID")).mtimeMs
+  ) {
     rmSync(staticDest, { recursive: true, force: true });
     cpSync(path.join(ROOT, ".next/static"), staticDest, { recursive: true });
   }
-  if (existsSync(path.join(ROOT, "public"))) cpSync(path.join(ROOT, "public"), path.join(ROOT, ".next/standalone/public"), { recursive: true });
+  if (existsSync(path.join(ROOT, "public")))
+    cpSync(path.join(ROOT, "public"), path.join(ROOT, ".next/standalone/public"), { recursive: true });
   return { serverJs: path.join(ROOT, ".next/standalone/server.js"), built: Boolean(reason) };
 }

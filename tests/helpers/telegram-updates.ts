@@ -20,7 +20,13 @@ export function testUser(id: number, first_name = "Ada"): TestUser {
   return { id, first_name, username: `${first_name.toLowerCase()}_${id}`, language_code: "en" };
 }
 
-const from = (u: TestUser) => ({ id: u.id, is_bot: false, first_name: u.first_name, username: u.username, language_code: u.language_code });
+const from = (u: TestUser) => ({
+  id: u.id,
+  is_bot: false,
+  first_name: u.first_name,
+  username: u.username,
+  language_code: u.language_code,
+});
 const privateChat = (u: TestUser) => ({ id: u.id, first_name: u.first_name, username: u.username, type: "private" });
 export const groupChat = (id = -1001234567890) => ({ id, title: "Friends", type: "supergroup" });
 
@@ -47,7 +53,11 @@ export function textUpdate(u: TestUser, text: string, chat?: Chat, extra: Extra 
 /** "@mindmate_test_bot …" in a group, with the mention entity Telegram adds. */
 export function mentionUpdate(u: TestUser, text: string, chat = groupChat()) {
   const full = `@${BOT_USER.username} ${text}`;
-  return messageUpdate(u, { text: full, entities: [{ offset: 0, length: BOT_USER.username.length + 1, type: "mention" }] }, chat);
+  return messageUpdate(
+    u,
+    { text: full, entities: [{ offset: 0, length: BOT_USER.username.length + 1, type: "mention" }] },
+    chat,
+  );
 }
 
 /** A group message replying to one of the bot's messages. */
@@ -70,7 +80,17 @@ export function callbackUpdate(u: TestUser, data: string, chat: Chat = privateCh
 }
 
 export function editedUpdate(u: TestUser, text: string) {
-  return { update_id: nextUpdateId(), edited_message: { message_id: ++messageId, from: from(u), chat: privateChat(u), date: now() - 30, edit_date: now(), text } };
+  return {
+    update_id: nextUpdateId(),
+    edited_message: {
+      message_id: ++messageId,
+      from: from(u),
+      chat: privateChat(u),
+      date: now() - 30,
+      edit_date: now(),
+      text,
+    },
+  };
 }
 
 export const nonText = {
@@ -81,9 +101,36 @@ export const nonText = {
     ],
     caption: "look at this",
   },
-  voice: { voice: { file_id: "AwACAgIAAxkBAAIBaGV", file_unique_id: "AgADvoice", duration: 3, mime_type: "audio/ogg", file_size: 8123 } },
-  sticker: {
-    sticker: { file_id: "CAACAgIAAxkBAAIBaWV", file_unique_id: "AgADsticker", type: "regular", width: 512, height: 512, is_animated: false, is_video: false, emoji: "😀", set_name: "HotCherry", file_size: 20110 },
+  voice: {
+    voice: {
+      file_id: "AwACAgIAAxkBAAIBaGV",
+      file_unique_id: "AgADvoice",
+      duration: 3,
+      mime_type: "audio/ogg",
+      file_size: 8123,
+    },
   },
-  document: { document: { file_id: "BQACAgIAAxkBAAIBamV", file_unique_id: "AgADdoc", file_name: "notes.pdf", mime_type: "application/pdf", file_size: 120330 } },
+  sticker: {
+    sticker: {
+      file_id: "CAACAgIAAxkBAAIBaWV",
+      file_unique_id: "AgADsticker",
+      type: "regular",
+      width: 512,
+      height: 512,
+      is_animated: false,
+      is_video: false,
+      emoji: "😀",
+      set_name: "HotCherry",
+      file_size: 20110,
+    },
+  },
+  document: {
+    document: {
+      file_id: "BQACAgIAAxkBAAIBamV",
+      file_unique_id: "AgADdoc",
+      file_name: "notes.pdf",
+      mime_type: "application/pdf",
+      file_size: 120330,
+    },
+  },
 };

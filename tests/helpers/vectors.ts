@@ -48,8 +48,15 @@ export function around(rand: () => number, center: Float32Array, spread: number)
  * `n` vectors: a share of pure random ones, the rest in `clusters` clusters of varying
  * tightness — neighbours at many distances, as with sentence embeddings.
  */
-export function clusteredVectors(rand: () => number, n: number, dims: number, opts: { clusters?: number; randomShare?: number } = {}): Float32Array[] {
-  const clusters = Array.from({ length: opts.clusters ?? Math.max(1, Math.round(n / 50)) }, () => randomUnit(rand, dims));
+export function clusteredVectors(
+  rand: () => number,
+  n: number,
+  dims: number,
+  opts: { clusters?: number; randomShare?: number } = {},
+): Float32Array[] {
+  const clusters = Array.from({ length: opts.clusters ?? Math.max(1, Math.round(n / 50)) }, () =>
+    randomUnit(rand, dims),
+  );
   const out: Float32Array[] = [];
   for (let i = 0; i < n; i++) {
     if (rand() < (opts.randomShare ?? 0.2)) out.push(randomUnit(rand, dims));
@@ -69,7 +76,9 @@ export function embeddingLike(rand: () => number, dims: number, opts: { latent?:
   const latent = opts.latent ?? 48;
   const basis = Array.from({ length: latent }, () => randomUnit(rand, dims));
   const offset = randomUnit(rand, dims);
-  const topics = Array.from({ length: opts.topics ?? 100 }, () => Float32Array.from({ length: latent }, () => gaussian(rand)));
+  const topics = Array.from({ length: opts.topics ?? 100 }, () =>
+    Float32Array.from({ length: latent }, () => gaussian(rand)),
+  );
   const sample = (r: () => number): Float32Array => {
     const t = topics[Math.floor(r() * topics.length)]!;
     const spread = 0.4 + r() * 0.6;
@@ -80,7 +89,7 @@ export function embeddingLike(rand: () => number, dims: number, opts: { latent?:
       for (let i = 0; i < dims; i++) v[i]! += z * b[i]!;
     }
     const n = Math.sqrt(v.reduce((a, x) => a + x * x, 0));
-    for (let i = 0; i < dims; i++) v[i] = v[i]! / n + 0.35 * offset[i]! + (gaussian(r) * 0.08) / Math.sqrt(dims) * 3;
+    for (let i = 0; i < dims; i++) v[i] = v[i]! / n + 0.35 * offset[i]! + ((gaussian(r) * 0.08) / Math.sqrt(dims)) * 3;
     return normalize(v);
   };
   return { sample, vectors: (n: number) => Array.from({ length: n }, () => sample(rand)) };
@@ -99,7 +108,11 @@ export function cosine(a: Float32Array, b: Float32Array): number {
 }
 
 /** Exact top-k by cosine (ties by id), the reference every engine must match. */
-export function exactTopK(query: Float32Array, items: { id: string; vector: Float32Array }[], k: number): { id: string; score: number }[] {
+export function exactTopK(
+  query: Float32Array,
+  items: { id: string; vector: Float32Array }[],
+  k: number,
+): { id: string; score: number }[] {
   return items
     .map((it) => ({ id: it.id, score: cosine(query, it.vector) }))
     .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))

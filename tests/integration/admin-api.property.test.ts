@@ -3,7 +3,16 @@ import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import type { Redis } from "ioredis";
 import { FakeOpenAI } from "../fakes/openai-api";
-import { type AdminRoute, callRoute, errorOf, HOST, loadAdminRoutes, type RequestSpec, startAdminEnv, stopAdminEnv } from "../helpers/admin-routes";
+import {
+  type AdminRoute,
+  callRoute,
+  errorOf,
+  HOST,
+  loadAdminRoutes,
+  type RequestSpec,
+  startAdminEnv,
+  stopAdminEnv,
+} from "../helpers/admin-routes";
 import { modelSkipReason } from "../helpers/embedder";
 import { keysWithPrefix, testServers, uniquePrefix } from "../helpers/servers";
 
@@ -31,10 +40,48 @@ const mayChange = (key: string) => key.startsWith(`${PREFIX}metrics:`) || key.st
 
 // ---- generators ----
 const edgeText = fc.constantFrom(
-  "", " ", "-1", "0", "1", "-0", "+1", "1.5", "1e3", "0x10", "NaN", "Infinity", "-Infinity", "null", "[]", "{}",
-  "9007199254740991", "9007199254740992", "-9007199254740991", "99999999999999999999999", "%", "%zz", "\u0000", "\ud800", "'; DROP", "../../etc",
-  "a".repeat(5000), "lastActive", "messages", "userId", "asc", "desc", "dense", "lexical", "hybrid", "1h", "24h", "append", "recall", "webhook",
-  String(ALICE), "mbx1k2f3a-0000k3j9zq",
+  "",
+  " ",
+  "-1",
+  "0",
+  "1",
+  "-0",
+  "+1",
+  "1.5",
+  "1e3",
+  "0x10",
+  "NaN",
+  "Infinity",
+  "-Infinity",
+  "null",
+  "[]",
+  "{}",
+  "9007199254740991",
+  "9007199254740992",
+  "-9007199254740991",
+  "99999999999999999999999",
+  "%",
+  "%zz",
+  "\u0000",
+  "\ud800",
+  "'; DROP",
+  "../../etc",
+  "a".repeat(5000),
+  "lastActive",
+  "messages",
+  "userId",
+  "asc",
+  "desc",
+  "dense",
+  "lexical",
+  "hybrid",
+  "1h",
+  "24h",
+  "append",
+  "recall",
+  "webhook",
+  String(ALICE),
+  "mbx1k2f3a-0000k3j9zq",
 );
 const text = fc.oneof(
   { weight: 3, arbitrary: edgeText },
@@ -44,45 +91,114 @@ const text = fc.oneof(
   { weight: 1, arbitrary: fc.bigInt().map(String) },
   { weight: 1, arbitrary: fc.double().map(String) },
 );
-const queryKeys = fc.constantFrom("q", "sort", "order", "offset", "limit", "before", "vectors", "userId", "k", "minScore", "mode", "op", "range", "junk");
+const queryKeys = fc.constantFrom(
+  "q",
+  "sort",
+  "order",
+  "offset",
+  "limit",
+  "before",
+  "vectors",
+  "userId",
+  "k",
+  "minScore",
+  "mode",
+  "op",
+  "range",
+  "junk",
+);
 // Half junk, half valid values (so requests also get past validation into the handlers).
-const validQuery = fc.record(
-  {
-    q: fc.constantFrom("tomatoes", "balcony Lisbon", "ali"),
-    sort: fc.constantFrom("lastActive", "messages", "userId"),
-    order: fc.constantFrom("asc", "desc"),
-    offset: fc.nat(5).map(String),
-    limit: fc.integer({ min: 1, max: 50 }).map(String),
-    k: fc.integer({ min: 1, max: 20 }).map(String),
-    minScore: fc.double({ min: 0, max: 1, noNaN: true }).map(String),
-    mode: fc.constantFrom("dense", "lexical", "hybrid"),
-    range: fc.constantFrom("1h", "24h"),
-    vectors: fc.constantFrom("0", "1"),
-    userId: fc.constant(String(ALICE)),
-  },
-  { requiredKeys: [] },
-).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as Record<string, string>);
+const validQuery = fc
+  .record(
+    {
+      q: fc.constantFrom("tomatoes", "balcony Lisbon", "ali"),
+      sort: fc.constantFrom("lastActive", "messages", "userId"),
+      order: fc.constantFrom("asc", "desc"),
+      offset: fc.nat(5).map(String),
+      limit: fc.integer({ min: 1, max: 50 }).map(String),
+      k: fc.integer({ min: 1, max: 20 }).map(String),
+      minScore: fc.double({ min: 0, max: 1, noNaN: true }).map(String),
+      mode: fc.constantFrom("dense", "lexical", "hybrid"),
+      range: fc.constantFrom("1h", "24h"),
+      vectors: fc.constantFrom("0", "1"),
+      userId: fc.constant(String(ALICE)),
+    },
+    { requiredKeys: [] },
+  )
+  .map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as Record<string, string>);
 const query = fc.oneof(fc.dictionary(queryKeys, text, { maxKeys: 5 }), validQuery);
-const userIdParam = fc.oneof(text, fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }).map(String), fc.constant(String(PLAY)));
+const userIdParam = fc.oneof(
+  text,
+  fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }).map(String),
+  fc.constant(String(PLAY)),
+);
 
 const jsonBody = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.record(
-    { userId: fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(PLAY), fc.constant(-PLAY), fc.constant(0), fc.constant(2 ** 53)), text: fc.oneof(fc.string({ maxLength: 30 }), fc.constant("hello there"), fc.constant(" "), fc.constant("x".repeat(4001))), personal: fc.oneof(fc.boolean(), fc.jsonValue({ maxDepth: 1 })) },
+    {
+      userId: fc.oneof(
+        fc.integer(),
+        fc.double(),
+        fc.string(),
+        fc.constant(PLAY),
+        fc.constant(-PLAY),
+        fc.constant(0),
+        fc.constant(2 ** 53),
+      ),
+      text: fc.oneof(
+        fc.string({ maxLength: 30 }),
+        fc.constant("hello there"),
+        fc.constant(" "),
+        fc.constant("x".repeat(4001)),
+      ),
+      personal: fc.oneof(fc.boolean(), fc.jsonValue({ maxDepth: 1 })),
+    },
     { requiredKeys: [] },
   ),
-  fc.record({ password: fc.oneof(fc.string({ maxLength: 30 }), fc.jsonValue({ maxDepth: 1 }), fc.constant("p".repeat(1025)), fc.constant("")) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      password: fc.oneof(
+        fc.string({ maxLength: 30 }),
+        fc.jsonValue({ maxDepth: 1 }),
+        fc.constant("p".repeat(1025)),
+        fc.constant(""),
+      ),
+    },
+    { requiredKeys: [] },
+  ),
 );
 const body = fc.oneof(
   { weight: 4, arbitrary: jsonBody.map((v) => JSON.stringify(v) ?? "null") },
   { weight: 2, arbitrary: fc.uint8Array({ maxLength: 300 }) },
   { weight: 1, arbitrary: fc.string({ maxLength: 100 }) },
   { weight: 1, arbitrary: fc.constant(JSON.stringify({ userId: PLAY, text: "y".repeat(70_000) })) },
-  { weight: 2, arbitrary: fc.record({ userId: fc.constant(PLAY), text: fc.constantFrom("hello there", "what do I grow?"), personal: fc.boolean() }).map((v) => JSON.stringify(v)) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({
+        userId: fc.constant(PLAY),
+        text: fc.constantFrom("hello there", "what do I grow?"),
+        personal: fc.boolean(),
+      })
+      .map((v) => JSON.stringify(v)),
+  },
   { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 40 }).map((password) => JSON.stringify({ password })) },
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
-const contentType = fc.constantFrom(undefined, "application/json", "application/json", "application/json", "application/json", "application/json; charset=utf-8", "APPLICATION/JSON", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx");
+const contentType = fc.constantFrom(
+  undefined,
+  "application/json",
+  "application/json",
+  "application/json",
+  "application/json",
+  "application/json; charset=utf-8",
+  "APPLICATION/JSON",
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=x",
+  "application/jsonx",
+);
 const method = fc.constantFrom("GET", "POST", "PATCH", "DELETE") as fc.Arbitrary<RequestSpec["method"]>;
 
 interface Case {
@@ -113,11 +229,21 @@ describe("admin API: property-based input hardening", { skip }, () => {
   let cookie = "";
 
   before(async () => {
-    ({ fake, raw, cookie } = await startAdminEnv({ redisUrl: server!.url, prefix: PREFIX, password: PASSWORD, sessionSecret: "property-secret" }));
+    ({ fake, raw, cookie } = await startAdminEnv({
+      redisUrl: server!.url,
+      prefix: PREFIX,
+      password: PASSWORD,
+      sessionSecret: "property-secret",
+    }));
     routes = await loadAdminRoutes();
     const { getMemory } = await import("@/lib/app");
     const memory = await getMemory();
-    await memory.appendMessage({ userId: ALICE, role: "user", content: "I grow tomatoes on my balcony in Lisbon.", profile: { firstName: "Alice" } });
+    await memory.appendMessage({
+      userId: ALICE,
+      role: "user",
+      content: "I grow tomatoes on my balcony in Lisbon.",
+      profile: { firstName: "Alice" },
+    });
     await memory.appendMessage({ userId: ALICE, role: "assistant", content: "Lovely, which variety?" });
   });
 
@@ -149,14 +275,36 @@ describe("admin API: property-based input hardening", { skip }, () => {
     if (res.status >= 400) {
       await errorOf(res); // typed code + message
       const after = await snapshot();
-      assert.deepEqual([...after].filter((k) => !before.has(k)), [], `${label}: a rejected request stored keys`);
-      assert.deepEqual([...before].filter((k) => !after.has(k)), [], `${label}: a rejected request deleted keys`);
+      assert.deepEqual(
+        [...after].filter((k) => !before.has(k)),
+        [],
+        `${label}: a rejected request stored keys`,
+      );
+      assert.deepEqual(
+        [...before].filter((k) => !after.has(k)),
+        [],
+        `${label}: a rejected request deleted keys`,
+      );
     } else {
       await res.arrayBuffer();
     }
   }
 
-  for (const name of ["session", "users", "user", "history", "memories", "clear", "export", "search", "stats", "redis", "latency", "playground", "openapi"]) {
+  for (const name of [
+    "session",
+    "users",
+    "user",
+    "history",
+    "memories",
+    "clear",
+    "export",
+    "search",
+    "stats",
+    "redis",
+    "latency",
+    "playground",
+    "openapi",
+  ]) {
     it(`${name}: never a 5xx, a rejected request stores nothing`, async (t) => {
       const route = routes.find((r) => r.name === name)!;
       await fc.assert(
@@ -183,7 +331,12 @@ describe("admin API: property-based input hardening", { skip }, () => {
     }
     const search = routes.find((r) => r.name === "search")!.module.GET!;
     for (const id of bad.filter((b) => b !== "")) {
-      const res = await callRoute(search, { method: "GET", path: "/api/admin/search", query: { q: "tomatoes", userId: id }, cookie });
+      const res = await callRoute(search, {
+        method: "GET",
+        path: "/api/admin/search",
+        query: { q: "tomatoes", userId: id },
+        cookie,
+      });
       assert.equal(res.status, 400, `search userId=${id}`);
     }
   });
@@ -191,7 +344,13 @@ describe("admin API: property-based input hardening", { skip }, () => {
   it("the playground answers 503 (not 500) when the model API is unreachable", async () => {
     await fake.close();
     const h = routes.find((r) => r.name === "playground")!.module.POST!;
-    const res = await callRoute(h, { method: "POST", path: "/api/admin/playground", cookie, contentType: "application/json", body: JSON.stringify({ userId: PLAY, text: "anyone there?" }) });
+    const res = await callRoute(h, {
+      method: "POST",
+      path: "/api/admin/playground",
+      cookie,
+      contentType: "application/json",
+      body: JSON.stringify({ userId: PLAY, text: "anyone there?" }),
+    });
     const err = await errorOf(res);
     assert.equal(res.status, 503, err.message);
     assert.equal(err.code, "unavailable:llm");

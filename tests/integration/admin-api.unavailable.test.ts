@@ -66,7 +66,14 @@ describe("admin API with Redis down", () => {
   for (const v of valid) {
     it(`${v.method} ${v.name}${v.query ? `?${new URLSearchParams(v.query)}` : ""} → 503 unavailable:redis`, async () => {
       const route = routes.find((r) => r.name === v.name)!;
-      const res = await callRoute(route.module[v.method]!, { method: v.method, path: route.path, params: { userId: "424242" }, query: v.query, cookie, origin: `http://${HOST}` });
+      const res = await callRoute(route.module[v.method]!, {
+        method: v.method,
+        path: route.path,
+        params: { userId: "424242" },
+        query: v.query,
+        cookie,
+        origin: `http://${HOST}`,
+      });
       const err = await errorOf(res);
       assert.equal(res.status, 503, err.message);
       assert.equal(err.code, "unavailable:redis");
@@ -76,18 +83,34 @@ describe("admin API with Redis down", () => {
 
   it("POST playground → 503 (Redis or the model, never a 500)", async () => {
     const route = routes.find((r) => r.name === "playground")!;
-    const res = await callRoute(route.module.POST!, { method: "POST", path: route.path, cookie, contentType: "application/json", body: JSON.stringify({ userId: 999000001, text: "hello?" }) });
+    const res = await callRoute(route.module.POST!, {
+      method: "POST",
+      path: route.path,
+      cookie,
+      contentType: "application/json",
+      body: JSON.stringify({ userId: 999000001, text: "hello?" }),
+    });
     const err = await errorOf(res);
     assert.equal(res.status, 503, `${err.code}: ${err.message}`);
   });
 
   it("input errors are still 400s, the OpenAPI document and log in/out still work, wrong passwords are still throttled", async () => {
     const user = routes.find((r) => r.name === "user")!;
-    assert.equal((await callRoute(user.module.GET!, { method: "GET", path: user.path, params: { userId: "-1" }, cookie })).status, 400);
+    assert.equal(
+      (await callRoute(user.module.GET!, { method: "GET", path: user.path, params: { userId: "-1" }, cookie })).status,
+      400,
+    );
     const doc = routes.find((r) => r.name === "openapi")!;
     assert.equal((await callRoute(doc.module.GET!, { method: "GET", path: doc.path, cookie })).status, 200);
     const session = routes.find((r) => r.name === "session")!;
-    const login = (password: string) => callRoute(session.module.POST!, { method: "POST", path: session.path, ip: "192.0.2.10", contentType: "application/json", body: JSON.stringify({ password }) });
+    const login = (password: string) =>
+      callRoute(session.module.POST!, {
+        method: "POST",
+        path: session.path,
+        ip: "192.0.2.10",
+        contentType: "application/json",
+        body: JSON.stringify({ password }),
+      });
     assert.equal((await login(PASSWORD)).status, 200);
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) statuses.push((await login(`wrong-${i}`)).status);

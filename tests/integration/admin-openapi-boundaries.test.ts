@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Redis } from "ioredis";
 import { FakeOpenAI } from "../fakes/openai-api";
-import { type AdminRoute, callRoute, loadAdminRoutes, type RequestSpec, startAdminEnv, stopAdminEnv } from "../helpers/admin-routes";
+import {
+  type AdminRoute,
+  callRoute,
+  loadAdminRoutes,
+  type RequestSpec,
+  startAdminEnv,
+  stopAdminEnv,
+} from "../helpers/admin-routes";
 import { modelSkipReason } from "../helpers/embedder";
 import { testServers, uniquePrefix } from "../helpers/servers";
 
@@ -99,11 +106,22 @@ describe("admin API: documented boundaries from /api/openapi.json are the accept
   let ipSeq = 0;
 
   before(async () => {
-    ({ fake, raw, cookie } = await startAdminEnv({ redisUrl: server!.url, prefix: PREFIX, password: PASSWORD, sessionSecret: "oas-secret" }));
+    ({ fake, raw, cookie } = await startAdminEnv({
+      redisUrl: server!.url,
+      prefix: PREFIX,
+      password: PASSWORD,
+      sessionSecret: "oas-secret",
+    }));
     routes = await loadAdminRoutes();
     const { getMemory } = await import("@/lib/app");
-    await (await getMemory()).appendMessage({ userId: ALICE, role: "user", content: "I keep bees on the roof of my building." });
-    const res = await callRoute(routes.find((r) => r.name === "openapi")!.module.GET!, { method: "GET", path: "/api/openapi.json", cookie });
+    await (
+      await getMemory()
+    ).appendMessage({ userId: ALICE, role: "user", content: "I keep bees on the roof of my building." });
+    const res = await callRoute(routes.find((r) => r.name === "openapi")!.module.GET!, {
+      method: "GET",
+      path: "/api/openapi.json",
+      cookie,
+    });
     assert.equal(res.status, 200);
     doc = (await res.json()) as typeof doc;
   });
@@ -111,19 +129,25 @@ describe("admin API: documented boundaries from /api/openapi.json are the accept
   after(() => stopAdminEnv({ fake, raw }, PREFIX));
 
   /** A request the document says is valid, before one value is changed. */
-  function baseline(path: string, op: Operation): { params: Record<string, string>; query: Record<string, string>; body?: Record<string, unknown> } {
+  function baseline(
+    path: string,
+    op: Operation,
+  ): { params: Record<string, string>; query: Record<string, string>; body?: Record<string, unknown> } {
     const params: Record<string, string> = {};
     const query: Record<string, string> = {};
     for (const p of op.parameters ?? []) {
       if (p.in === "path") params[p.name] = String(ALICE);
-      else if (p.required) query[p.name] = p.schema.example !== undefined ? String(p.schema.example) : p.name === "q" ? "bees" : "1";
+      else if (p.required)
+        query[p.name] = p.schema.example !== undefined ? String(p.schema.example) : p.name === "q" ? "bees" : "1";
     }
     const schema = op.requestBody?.content["application/json"]?.schema;
     let body: Record<string, unknown> | undefined;
     // A body whose properties all document an example is built from them (e.g. a profile edit's fact id).
     const examples = Object.entries(schema?.properties ?? {}).filter(([, s]) => s.example !== undefined);
-    if (schema && examples.length > 0 && examples.length === Object.keys(schema.properties ?? {}).length) body = Object.fromEntries(examples.map(([k, s]) => [k, s.example]));
-    else if (schema) body = path === "/api/admin/session" ? { password: PASSWORD } : { userId: ALICE + 1, text: "hello there" };
+    if (schema && examples.length > 0 && examples.length === Object.keys(schema.properties ?? {}).length)
+      body = Object.fromEntries(examples.map(([k, s]) => [k, s.example]));
+    else if (schema)
+      body = path === "/api/admin/session" ? { password: PASSWORD } : { userId: ALICE + 1, text: "hello there" };
     return { params, query, body };
   }
 
@@ -139,13 +163,20 @@ describe("admin API: documented boundaries from /api/openapi.json are the accept
         const handler = route.module[method];
         assert.ok(handler, `${method} ${path} is documented but not exported`);
         const targets: { where: "path" | "query" | "body"; name: string; schema: Schema; required: boolean }[] = [
-          ...(op.parameters ?? []).map((p) => ({ where: p.in, name: p.name, schema: p.schema, required: p.in === "path" || !!p.required })),
-          ...Object.entries(op.requestBody?.content["application/json"]?.schema.properties ?? {}).map(([name, schema]) => ({
-            where: "body" as const,
-            name,
-            schema,
-            required: (op.requestBody?.content["application/json"]?.schema.required ?? []).includes(name),
+          ...(op.parameters ?? []).map((p) => ({
+            where: p.in,
+            name: p.name,
+            schema: p.schema,
+            required: p.in === "path" || !!p.required,
           })),
+          ...Object.entries(op.requestBody?.content["application/json"]?.schema.properties ?? {}).map(
+            ([name, schema]) => ({
+              where: "body" as const,
+              name,
+              schema,
+              required: (op.requestBody?.content["application/json"]?.schema.required ?? []).includes(name),
+            }),
+          ),
         ];
         for (const t of targets) {
           for (const probe of probes(t.schema, t.required, t.where)) {
@@ -169,14 +200,23 @@ describe("admin API: documented boundaries from /api/openapi.json are the accept
             checked++;
             slow.push([Math.round(performance.now() - t0), label]);
             if (res.status >= 500) failures.push(`${label}: 5xx ${text.slice(0, 200)}`);
-            else if (probe.allowed && [400, 413, 415].includes(res.status)) failures.push(`${label}: documented as valid but refused: ${text.slice(0, 200)}`);
-            else if (!probe.allowed && res.status !== 400) failures.push(`${label}: documented as invalid but not a 400`);
-            else if (!probe.allowed && !text.includes(t.name)) failures.push(`${label}: the 400 does not name ${t.name}: ${text.slice(0, 200)}`);
+            else if (probe.allowed && [400, 413, 415].includes(res.status))
+              failures.push(`${label}: documented as valid but refused: ${text.slice(0, 200)}`);
+            else if (!probe.allowed && res.status !== 400)
+              failures.push(`${label}: documented as invalid but not a 400`);
+            else if (!probe.allowed && !text.includes(t.name))
+              failures.push(`${label}: the 400 does not name ${t.name}: ${text.slice(0, 200)}`);
           }
         }
       }
     }
-    tc.diagnostic(`${checked} probes; slowest: ${slow.sort((a, b) => b[0] - a[0]).slice(0, 5).map(([ms, l]) => `${ms} ms ${l}`).join(" | ")}`);
+    tc.diagnostic(
+      `${checked} probes; slowest: ${slow
+        .sort((a, b) => b[0] - a[0])
+        .slice(0, 5)
+        .map(([ms, l]) => `${ms} ms ${l}`)
+        .join(" | ")}`,
+    );
     assert.deepEqual(failures, []);
     assert.ok(checked > 80, `only ${checked} probes`);
   });
@@ -186,7 +226,11 @@ describe("admin API: documented boundaries from /api/openapi.json are the accept
       for (const [m, op] of Object.entries(ops) as [string, Operation & { responses: Record<string, unknown> }][]) {
         assert.ok(op.responses["400"] && op.responses["503"], `${m} ${path}`);
         for (const p of (op.parameters ?? []).filter((x) => x.name === "userId")) {
-          assert.deepEqual([p.schema.type, p.schema.minimum, p.schema.maximum], ["integer", 1, Number.MAX_SAFE_INTEGER], `${m} ${path}`);
+          assert.deepEqual(
+            [p.schema.type, p.schema.minimum, p.schema.maximum],
+            ["integer", 1, Number.MAX_SAFE_INTEGER],
+            `${m} ${path}`,
+          );
         }
       }
     }

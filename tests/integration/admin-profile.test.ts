@@ -18,12 +18,20 @@ const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 let cookie = "";
-function call(handler: Handler, path: string, o: { method?: string; auth?: boolean; origin?: string; body?: unknown; params?: Record<string, string> } = {}) {
+function call(
+  handler: Handler,
+  path: string,
+  o: { method?: string; auth?: boolean; origin?: string; body?: unknown; params?: Record<string, string> } = {},
+) {
   const headers = new Headers({ host: "dash.test" });
   if (o.auth !== false) headers.set("cookie", cookie);
   if (o.origin) headers.set("origin", o.origin);
   if (o.body !== undefined) headers.set("content-type", "application/json");
-  const req = new Request(`http://dash.test${path}`, { method: o.method ?? "GET", headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
+  const req = new Request(`http://dash.test${path}`, {
+    method: o.method ?? "GET",
+    headers,
+    body: o.body === undefined ? undefined : JSON.stringify(o.body),
+  });
   return handler(req, { params: Promise.resolve(o.params ?? {}) });
 }
 
@@ -74,18 +82,48 @@ describe("admin profile and media routes", { skip }, () => {
     const res = await call(profile.GET!, `/api/admin/users/${USER}/profile`, { params: { userId: String(USER) } });
     assert.equal(res.status, 200);
     const body = (await res.json()) as { facts: { text: string; sources: string[] }[] };
-    assert.deepEqual(body.facts.map((f) => [f.text, f.sources]), [["Ada", ["lx1-a"]], ["Likes green tea", []]]);
+    assert.deepEqual(
+      body.facts.map((f) => [f.text, f.sources]),
+      [
+        ["Ada", ["lx1-a"]],
+        ["Likes green tea", []],
+      ],
+    );
     assert.equal((await call(profile.GET!, "/x", { auth: false, params: { userId: String(USER) } })).status, 401);
     assert.equal((await call(profile.GET!, "/x", { params: { userId: "abc" } })).status, 400);
   });
 
   it("PATCH edits a fact (the old one stays as history); bad bodies are 400, cross-site 403, unknown fact 404", async () => {
     const params = { userId: String(USER) };
-    assert.equal((await call(profile.PATCH!, "/x", { method: "PATCH", params, body: { factId: factIds[1], text: "   " } })).status, 400);
-    assert.equal((await call(profile.PATCH!, "/x", { method: "PATCH", params, body: { factId: "../etc", text: "x" } })).status, 400);
-    assert.equal((await call(profile.PATCH!, "/x", { method: "PATCH", params, origin: "https://evil.test", body: { factId: factIds[1], text: "Likes oolong" } })).status, 403);
-    assert.equal((await call(profile.PATCH!, "/x", { method: "PATCH", params, body: { factId: "zzz-999", text: "Likes oolong" } })).status, 404);
-    const res = await call(profile.PATCH!, "/x", { method: "PATCH", params, body: { factId: factIds[1], text: "Likes oolong tea" } });
+    assert.equal(
+      (await call(profile.PATCH!, "/x", { method: "PATCH", params, body: { factId: factIds[1], text: "   " } })).status,
+      400,
+    );
+    assert.equal(
+      (await call(profile.PATCH!, "/x", { method: "PATCH", params, body: { factId: "../etc", text: "x" } })).status,
+      400,
+    );
+    assert.equal(
+      (
+        await call(profile.PATCH!, "/x", {
+          method: "PATCH",
+          params,
+          origin: "https://evil.test",
+          body: { factId: factIds[1], text: "Likes oolong" },
+        })
+      ).status,
+      403,
+    );
+    assert.equal(
+      (await call(profile.PATCH!, "/x", { method: "PATCH", params, body: { factId: "zzz-999", text: "Likes oolong" } }))
+        .status,
+      404,
+    );
+    const res = await call(profile.PATCH!, "/x", {
+      method: "PATCH",
+      params,
+      body: { factId: factIds[1], text: "Likes oolong tea" },
+    });
     assert.equal(res.status, 200);
     const { getMemory } = await import("@/lib/app");
     const facts = (await (await getMemory()).getProfile(USER)).facts;
@@ -97,7 +135,11 @@ describe("admin profile and media routes", { skip }, () => {
   it("DELETE removes one fact or all; an unknown fact is 404", async () => {
     const params = { userId: String(USER) };
     assert.equal((await call(profile.DELETE!, "/api/x?factId=zzz-999", { method: "DELETE", params })).status, 404);
-    assert.equal((await call(profile.DELETE!, "/api/x", { method: "DELETE", params })).status, 400, "factId is required");
+    assert.equal(
+      (await call(profile.DELETE!, "/api/x", { method: "DELETE", params })).status,
+      400,
+      "factId is required",
+    );
     const one = await call(profile.DELETE!, `/api/x?factId=${factIds[0]}`, { method: "DELETE", params });
     assert.deepEqual(await one.json(), { deleted: 1 });
     const all = await call(profile.DELETE!, "/api/x?factId=all", { method: "DELETE", params });

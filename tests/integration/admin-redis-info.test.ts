@@ -12,7 +12,8 @@ for (const server of testServers().available) {
     before(async () => {
       redis = rawClient(server.url);
       const p = redis.pipeline();
-      for (let i = 0; i < 60; i++) p.rpush(`${prefix}h:${i}`, "x".repeat(200 + i * 10)).expire(`${prefix}h:${i}`, 86400 * 3);
+      for (let i = 0; i < 60; i++)
+        p.rpush(`${prefix}h:${i}`, "x".repeat(200 + i * 10)).expire(`${prefix}h:${i}`, 86400 * 3);
       for (let i = 0; i < 5; i++) p.hset(`${prefix}u:${i}`, "messages", String(i));
       p.zadd(`${prefix}users`, 1, "1");
       p.set(`${prefix}big`, "y".repeat(50_000));

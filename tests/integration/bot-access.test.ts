@@ -3,7 +3,18 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import { BOT_USER } from "../fakes/telegram-api";
 import { createBotHarness, textsTo, type BotHarness } from "../helpers/bot-harness";
 import { testServers } from "../helpers/servers";
-import { callbackUpdate, editedUpdate, groupChat, mentionUpdate, messageUpdate, nonText, replyToBotUpdate, testUser, textUpdate, type TestUser } from "../helpers/telegram-updates";
+import {
+  callbackUpdate,
+  editedUpdate,
+  groupChat,
+  mentionUpdate,
+  messageUpdate,
+  nonText,
+  replyToBotUpdate,
+  testUser,
+  textUpdate,
+  type TestUser,
+} from "../helpers/telegram-updates";
 
 /** Who may talk to the bot, how often, when it speaks in groups, and what it does with non-text. */
 
@@ -63,7 +74,10 @@ describe("bot access and abuse rules", { skip: noServer }, () => {
     assert.equal(texts.length, 4);
     assert.match(texts[3]!, /^Easy there! I can take up to 3 messages a minute\. Please try again in \d+ s\.$/);
     assert.equal(textsTo(h.tg, admin.id).length, 5);
-    assert.deepEqual((await h.memory.getHistory(u.id, 20)).filter((m) => m.role === "user").map((m) => m.content), ["msg 1", "msg 2", "msg 3"]);
+    assert.deepEqual(
+      (await h.memory.getHistory(u.id, 20)).filter((m) => m.role === "user").map((m) => m.content),
+      ["msg 1", "msg 2", "msg 3"],
+    );
     const ttl = await h.raw.pttl(`${h.prefix}rl:${u.id}`);
     assert.ok(ttl > 0 && ttl <= 60_000, `the window expires (pttl ${ttl})`);
   });
@@ -82,18 +96,34 @@ describe("bot access and abuse rules", { skip: noServer }, () => {
     const sent = h.tg.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === group.id);
     assert.equal(sent.length, 1);
     assert.equal(sent[0]!.params.text, "You said: what is my diary code?", "the @mention is stripped");
-    assert.equal((sent[0]!.params.reply_parameters as { message_id: number }).message_id, (mention.message as { message_id: number }).message_id);
+    assert.equal(
+      (sent[0]!.params.reply_parameters as { message_id: number }).message_id,
+      (mention.message as { message_id: number }).message_id,
+    );
     const prompt = JSON.stringify(h.ai.chatRequests().at(-1)!.messages);
     assert.ok(!prompt.includes("AZURE-17"), "private history and memories stay out of group prompts");
-    assert.equal(h.tg.callsOf("sendMessageDraft").filter((c) => Number(c.params.chat_id) === group.id).length, 0, "no streaming in groups");
+    assert.equal(
+      h.tg.callsOf("sendMessageDraft").filter((c) => Number(c.params.chat_id) === group.id).length,
+      0,
+      "no streaming in groups",
+    );
 
     await send(replyToBotUpdate(u, "and tell me more", group));
     assert.equal(textsTo(h.tg, group.id).at(-1), "You said: and tell me more");
     const replyPrompt = h.ai.chatRequests().at(-1)!.messages;
-    assert.deepEqual(replyPrompt.slice(-2).map((m) => [m.role, m.content]), [["assistant", "Earlier answer"], ["user", "and tell me more"]]);
+    assert.deepEqual(
+      replyPrompt.slice(-2).map((m) => [m.role, m.content]),
+      [
+        ["assistant", "Earlier answer"],
+        ["user", "and tell me more"],
+      ],
+    );
 
     const history = (await h.memory.getHistory(u.id, 20)).map((m) => m.content);
-    assert.ok(history.includes("what is my diary code?") && history.includes("and tell me more"), "group messages are stored under the user");
+    assert.ok(
+      history.includes("what is my diary code?") && history.includes("and tell me more"),
+      "group messages are stored under the user",
+    );
     assert.ok(!history.includes("hello everyone, nice weather"), "unaddressed group chatter is not stored");
   });
 
@@ -112,7 +142,9 @@ describe("bot access and abuse rules", { skip: noServer }, () => {
   ] as const) {
     it(`a ${kind} gets a short polite reply, nothing stored, no model call`, async () => {
       await send(messageUpdate(u, body));
-      assert.deepEqual(textsTo(h.tg, u.id), [`I can read text, listen to voice messages and look at photos, but I can't open ${words}. Could you write it out for me?`]);
+      assert.deepEqual(textsTo(h.tg, u.id), [
+        `I can read text, listen to voice messages and look at photos, but I can't open ${words}. Could you write it out for me?`,
+      ]);
       assert.equal(h.ai.requests.length, 0);
       assert.deepEqual(await h.memory.getHistory(u.id, 10), []);
     });
@@ -124,6 +156,9 @@ describe("bot access and abuse rules", { skip: noServer }, () => {
     await send(editedUpdate(u, "I like coffee"));
     assert.match(textsTo(h.tg, u.id).at(-1)!, /edited a message/);
     assert.equal(h.ai.requests.length, 0);
-    assert.deepEqual((await h.memory.getHistory(u.id, 10)).map((m) => m.content), ["I like tea", "You said: I like tea"]);
+    assert.deepEqual(
+      (await h.memory.getHistory(u.id, 10)).map((m) => m.content),
+      ["I like tea", "You said: I like tea"],
+    );
   });
 });

@@ -40,7 +40,18 @@ describe("bot commands", { skip: noServer }, () => {
     await registerCommands(h.bot.api);
     const call = h.tg.callsOf("setMyCommands")[0]!;
     const names = (call.params.commands as { command: string }[]).map((c) => c.command);
-    assert.deepEqual(names, ["start", "help", "model", "personal", "clear", "forget", "export", "recall", "profile", "stats"]);
+    assert.deepEqual(names, [
+      "start",
+      "help",
+      "model",
+      "personal",
+      "clear",
+      "forget",
+      "export",
+      "recall",
+      "profile",
+      "stats",
+    ]);
   });
 
   it("/start welcomes and says what is remembered and how to delete it; /help lists the commands", async () => {
@@ -50,7 +61,13 @@ describe("bot commands", { skip: noServer }, () => {
     assert.equal(start.params.parse_mode, "HTML");
     const total = (await h.memory.listMemories(u.id)).total;
     assert.ok(total >= 1);
-    assert.match(String(start.params.text), new RegExp(`Hi Ada!.*What I remember about you: <b>2</b> messages in our conversation history and <b>${total}</b> long-term memories`, "s"));
+    assert.match(
+      String(start.params.text),
+      new RegExp(
+        `Hi Ada!.*What I remember about you: <b>2</b> messages in our conversation history and <b>${total}</b> long-term memories`,
+        "s",
+      ),
+    );
     assert.match(String(start.params.text), /\/export.*\/clear.*\/forget deletes everything/s);
     await say("/help");
     for (const c of BOT_COMMANDS) assert.ok(lastText().includes(`/${c.command} — `), `/help lists /${c.command}`);
@@ -60,11 +77,17 @@ describe("bot commands", { skip: noServer }, () => {
     await say("/model");
     const kb = h.tg.callsOf("sendMessage").at(-1)!.params.reply_markup as Keyboard;
     const buttons = kb.inline_keyboard.flat();
-    assert.deepEqual(buttons.map((b) => b.text), ["✓ gpt-4o-mini", "gpt-4.1-mini", "gpt-4.1", "gpt-4o"]);
+    assert.deepEqual(
+      buttons.map((b) => b.text),
+      ["✓ gpt-4o-mini", "gpt-4.1-mini", "gpt-4.1", "gpt-4o"],
+    );
     await press(buttons[2]!.callback_data);
     assert.equal(h.tg.callsOf("answerCallbackQuery").at(-1)!.params.text, "Model set to gpt-4.1");
     const edited = h.tg.callsOf("editMessageText").at(-1)!;
-    assert.deepEqual((edited.params.reply_markup as Keyboard).inline_keyboard.flat().map((b) => b.text), ["gpt-4o-mini", "gpt-4.1-mini", "✓ gpt-4.1", "gpt-4o"]);
+    assert.deepEqual(
+      (edited.params.reply_markup as Keyboard).inline_keyboard.flat().map((b) => b.text),
+      ["gpt-4o-mini", "gpt-4.1-mini", "✓ gpt-4.1", "gpt-4o"],
+    );
     assert.equal((await h.memory.getSettings(u.id)).model, "gpt-4.1");
     await say("which model now?");
     assert.equal(h.ai.chatRequests().at(-1)!.model, "gpt-4.1");
@@ -98,9 +121,15 @@ describe("bot commands", { skip: noServer }, () => {
     await say("My phone number ends in 4711");
     await say("/forget");
     const buttons = (h.tg.callsOf("sendMessage").at(-1)!.params.reply_markup as Keyboard).inline_keyboard.flat();
-    assert.deepEqual(buttons.map((b) => b.callback_data), [`forget:yes:${u.id}`, `forget:no:${u.id}`]);
+    assert.deepEqual(
+      buttons.map((b) => b.callback_data),
+      [`forget:yes:${u.id}`, `forget:no:${u.id}`],
+    );
     const mine = async () => (await keysWithPrefix(h.raw, h.prefix)).filter((k) => k.includes(String(u.id)));
-    assert.ok((await mine()).some((k) => k.includes(":rl:")), "the rate-limit counter exists before");
+    assert.ok(
+      (await mine()).some((k) => k.includes(":rl:")),
+      "the rate-limit counter exists before",
+    );
 
     await press(`forget:no:${u.id}`);
     assert.equal((await h.memory.getHistory(u.id, 10)).length, 2, "cancel deletes nothing");
@@ -113,7 +142,8 @@ describe("bot commands", { skip: noServer }, () => {
     assert.deepEqual(await mine(), [], "no key name carries the user id");
     for (const key of await keysWithPrefix(h.raw, h.prefix)) {
       const type = await h.raw.type(key);
-      const members = type === "zset" ? await h.raw.zrange(key, "0", "-1") : type === "set" ? await h.raw.smembers(key) : [];
+      const members =
+        type === "zset" ? await h.raw.zrange(key, "0", "-1") : type === "set" ? await h.raw.smembers(key) : [];
       assert.ok(!members.includes(String(u.id)), `${key} still lists the user`);
     }
     assert.deepEqual(await h.memory.getHistory(u.id, 10), []);
@@ -129,7 +159,10 @@ describe("bot commands", { skip: noServer }, () => {
     const data = JSON.parse(doc.files[0]!.content) as UserExport;
     assert.equal(data.format, "mindmate.user");
     assert.equal(data.userId, u.id);
-    assert.deepEqual(data.history.map((m) => m.content), ["I was born in Lisbon", "You said: I was born in Lisbon"]);
+    assert.deepEqual(
+      data.history.map((m) => m.content),
+      ["I was born in Lisbon", "You said: I was born in Lisbon"],
+    );
     assert.match(String(doc.params.caption), /2 recent messages/);
   });
 
@@ -139,7 +172,10 @@ describe("bot commands", { skip: noServer }, () => {
     await say("/recall pixel piano");
     const reply = h.tg.callsOf("sendMessage").at(-1)!;
     assert.equal(reply.params.parse_mode, "HTML");
-    assert.match(String(reply.params.text), /1\. <i>just now<\/i> · score \d\.\d{3}.*\n(You|I) said: .*Pixel sleeps on the piano/);
+    assert.match(
+      String(reply.params.text),
+      /1\. <i>just now<\/i> · score \d\.\d{3}.*\n(You|I) said: .*Pixel sleeps on the piano/,
+    );
     await say("/recall");
     assert.match(lastText(), /Tell me what to look for/);
   });
@@ -150,7 +186,11 @@ describe("bot commands", { skip: noServer }, () => {
     const s = await h.memory.getSettings(u.id);
     const text = lastText();
     assert.match(text, /Messages: 2\n/);
-    assert.ok(text.includes(`Tokens: ${s.promptTokens + s.completionTokens} (${s.promptTokens} prompt, ${s.completionTokens} completion)`));
+    assert.ok(
+      text.includes(
+        `Tokens: ${s.promptTokens + s.completionTokens} (${s.promptTokens} prompt, ${s.completionTokens} completion)`,
+      ),
+    );
     assert.ok(text.includes(`Since: ${s.createdAt!.slice(0, 10)}`));
   });
 

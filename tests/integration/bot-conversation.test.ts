@@ -49,80 +49,129 @@ describe("bot conversation", { skip: noServer }, () => {
     assert.match(req.messages[0]!.content, /^You are TestMate, a careful test companion\./);
     assert.deepEqual(
       req.messages.filter((m) => m.role !== "system").map((m) => [m.role, m.content]),
-      [["user", "Hello there"], ["assistant", "You said: Hello there"], ["user", "How are you today?"]],
+      [
+        ["user", "Hello there"],
+        ["assistant", "You said: Hello there"],
+        ["user", "How are you today?"],
+      ],
     );
     assert.deepEqual(textsTo(h.tg, u), ["You said: Hello there", "You said: How are you today?"]);
     const s = await h.memory.getSettings(u);
     // The fake reports prompt tokens = words of all prompt messages, completion = words of the reply.
     const words = (t: string) => t.split(/\s+/).filter(Boolean).length;
-    const expectedPrompt = h.ai.chatRequests().reduce((sum, r) => sum + words(r.messages.map((m) => m.content).join(" ")), 0);
+    const expectedPrompt = h.ai
+      .chatRequests()
+      .reduce((sum, r) => sum + words(r.messages.map((m) => m.content).join(" ")), 0);
     assert.equal(s.promptTokens, expectedPrompt);
     assert.equal(s.completionTokens, words("You said: Hello there") + words("You said: How are you today?"));
     assert.equal(s.messages, 4);
   });
 
-  it("personal mode: a fact from an earlier conversation is recalled into the prompt after /clear", { skip: modelSkipReason }, async () => {
-    const mh = await createBotHarness({ server: server!, env: BASE_ENV, embedder: testEmbedder() });
-    try {
-      const u = 929001;
-      const sayTo = async (text: string) => {
-        assert.equal((await mh.post(textUpdate(testUser(u), text))).status, 200);
-        await mh.settle();
-      };
-      await sayTo("My dog is called Biscuit and he is a golden retriever who loves swimming.");
-      await sayTo("I work as a nurse on night shifts at the city hospital.");
-      await sayTo("/clear");
-      assert.match(textsTo(mh.tg, u).at(-1)!, /long-term memories of you are kept/);
-      mh.ai.reset();
-      await sayTo("Can you suggest a good name for a second dog, to go with my first one?");
+  it(
+    "personal mode: a fact from an earlier conversation is recalled into the prompt after /clear",
+    { skip: modelSkipReason },
+    async () => {
+      const mh = await createBotHarness({ server: server!, env: BASE_ENV, embedder: testEmbedder() });
+      try {
+        const u = 929001;
+        const sayTo = async (text: string) => {
+          assert.equal((await mh.post(textUpdate(testUser(u), text))).status, 200);
+          await mh.settle();
+        };
+        await sayTo("My dog is called Biscuit and he is a golden retriever who loves swimming.");
+        await sayTo("I work as a nurse on night shifts at the city hospital.");
+        await sayTo("/clear");
+        assert.match(textsTo(mh.tg, u).at(-1)!, /long-term memories of you are kept/);
+        mh.ai.reset();
+        await sayTo("Can you suggest a good name for a second dog, to go with my first one?");
 
-      const req = mh.ai.chatRequests().at(-1)!;
-      const remembered = req.messages.find((m) => m.role === "system" && m.content.startsWith("What you remember about this user"));
-      assert.ok(remembered, `no memory block in the prompt: ${JSON.stringify(req.messages)}`);
-      assert.match(remembered.content, /My dog is called Biscuit/);
-      assert.match(remembered.content, /\((just now|\d+ minutes? ago)\) User said: My dog is called Biscuit/);
-      assert.ok(!remembered.content.includes("suggest a good name"), "the current message is in the window, not in the memory block");
-      // After /clear the window holds only the new question.
-      assert.deepEqual(req.messages.filter((m) => m.role !== "system").map((m) => m.content), ["Can you suggest a good name for a second dog, to go with my first one?"]);
-      const order = req.messages.map((m) => (m.role === "system" ? m.content.slice(0, 12) : m.role));
-      assert.deepEqual(order, ["You are Test", "What you rem", "user"]);
+        const req = mh.ai.chatRequests().at(-1)!;
+        const remembered = req.messages.find(
+          (m) => m.role === "system" && m.content.startsWith("What you remember about this user"),
+        );
+        assert.ok(remembered, `no memory block in the prompt: ${JSON.stringify(req.messages)}`);
+        assert.match(remembered.content, /My dog is called Biscuit/);
+        assert.match(remembered.content, /\((just now|\d+ minutes? ago)\) User said: My dog is called Biscuit/);
+        assert.ok(
+          !remembered.content.includes("suggest a good name"),
+          "the current message is in the window, not in the memory block",
+        );
+        // After /clear the window holds only the new question.
+        assert.deepEqual(
+          req.messages.filter((m) => m.role !== "system").map((m) => m.content),
+          ["Can you suggest a good name for a second dog, to go with my first one?"],
+        );
+        const order = req.messages.map((m) => (m.role === "system" ? m.content.slice(0, 12) : m.role));
+        assert.deepEqual(order, ["You are Test", "What you rem", "user"]);
 
-      // Personal mode off: no recall in the next prompt.
-      await sayTo("/personal");
-      mh.ai.reset();
-      await sayTo("Tell me about my dog again");
-      assert.ok(!mh.ai.chatRequests().at(-1)!.messages.some((m) => m.content.startsWith("What you remember")));
-    } finally {
-      await mh.close();
-    }
-  });
+        // Personal mode off: no recall in the next prompt.
+        await sayTo("/personal");
+        mh.ai.reset();
+        await sayTo("Tell me about my dog again");
+        assert.ok(
+          !mh.ai
+            .chatRequests()
+            .at(-1)!
+            .messages.some((m) => m.content.startsWith("What you remember")),
+        );
+      } finally {
+        await mh.close();
+      }
+    },
+  );
 
   it("rolling summary: history beyond CONTEXT_TOKENS is summarised by the model, stored per user and put into the prompt", async () => {
     await h.reconfigure({ CONTEXT_TOKENS: "256" });
     const u = nextUser;
-    const filler = "and then we talked about gardens, tomatoes, rain, the river, old bicycles, the neighbours' cat, a trip to the mountains next spring, what to cook tonight and whether to repaint the kitchen";
-    h.ai.reply = (b) => (b.messages[0]!.content === SUMMARY_INSTRUCTIONS ? `SUMMARY#${h.ai.chatRequests().length}: the user talks about gardens and cooking.` : `Noted: ${filler}.`);
+    const filler =
+      "and then we talked about gardens, tomatoes, rain, the river, old bicycles, the neighbours' cat, a trip to the mountains next spring, what to cook tonight and whether to repaint the kitchen";
+    h.ai.reply = (b) =>
+      b.messages[0]!.content === SUMMARY_INSTRUCTIONS
+        ? `SUMMARY#${h.ai.chatRequests().length}: the user talks about gardens and cooking.`
+        : `Noted: ${filler}.`;
     for (let i = 1; i <= 8; i++) await say(u, `Topic ${i}: ${filler}.`);
 
     const summaryCalls = h.ai.chatRequests().filter((b) => b.messages[0]!.content === SUMMARY_INSTRUCTIONS);
-    assert.ok(summaryCalls.length >= 2, `the model was asked for a summary, then for an update (${summaryCalls.length} calls)`);
-    assert.match(summaryCalls[0]!.messages[1]!.content, /Current summary:\n\(none yet\)\n\nNew messages:\nUser: Topic 1:/);
+    assert.ok(
+      summaryCalls.length >= 2,
+      `the model was asked for a summary, then for an update (${summaryCalls.length} calls)`,
+    );
+    assert.match(
+      summaryCalls[0]!.messages[1]!.content,
+      /Current summary:\n\(none yet\)\n\nNew messages:\nUser: Topic 1:/,
+    );
     // The refresh merges only the messages that left the window since, into the previous summary.
-    assert.match(summaryCalls[1]!.messages[1]!.content, /^Current summary:\nSUMMARY#\d+: the user talks about gardens and cooking\.\n\nNew messages:\n/);
-    assert.ok(!summaryCalls[1]!.messages[1]!.content.includes("Topic 1:"), "already summarised messages are not sent again");
+    assert.match(
+      summaryCalls[1]!.messages[1]!.content,
+      /^Current summary:\nSUMMARY#\d+: the user talks about gardens and cooking\.\n\nNew messages:\n/,
+    );
+    assert.ok(
+      !summaryCalls[1]!.messages[1]!.content.includes("Topic 1:"),
+      "already summarised messages are not sent again",
+    );
     const s = await h.memory.getSettings(u);
     assert.match(s.summary ?? "", /^SUMMARY#\d+: the user talks about gardens and cooking\.$/);
     const history = await h.memory.getHistory(u, 100);
     assert.ok(s.summaryUpTo && history.some((m) => m.id === s.summaryUpTo), "summaryUpTo names a stored message");
 
-    const last = h.ai.chatRequests().filter((b) => b.messages[0]!.content !== SUMMARY_INSTRUCTIONS).at(-1)!;
-    const summaryMsg = last.messages.find((m) => m.content.startsWith("Summary of the earlier part of this conversation:"));
+    const last = h.ai
+      .chatRequests()
+      .filter((b) => b.messages[0]!.content !== SUMMARY_INSTRUCTIONS)
+      .at(-1)!;
+    const summaryMsg = last.messages.find((m) =>
+      m.content.startsWith("Summary of the earlier part of this conversation:"),
+    );
     assert.ok(summaryMsg, "the stored summary is in the prompt");
     assert.ok(summaryMsg.content.endsWith(s.summary!));
     const count = await tokenCounterFor("gpt-4o-mini");
-    const windowTokens = last.messages.filter((m) => m.role !== "system").reduce((sum, m) => sum + count(m.content) + 4, 0);
+    const windowTokens = last.messages
+      .filter((m) => m.role !== "system")
+      .reduce((sum, m) => sum + count(m.content) + 4, 0);
     assert.ok(windowTokens <= 256, `window ${windowTokens} tokens > CONTEXT_TOKENS`);
-    assert.ok(last.messages.filter((m) => m.role !== "system").length < history.length, "older messages left the window");
+    assert.ok(
+      last.messages.filter((m) => m.role !== "system").length < history.length,
+      "older messages left the window",
+    );
   });
 
   it("streams with sendMessageDraft (≥ 1 s apart), then sends the final message", async () => {
@@ -134,7 +183,8 @@ describe("bot conversation", { skip: noServer }, () => {
     const drafts = h.tg.callsOf("sendMessageDraft");
     assert.ok(drafts.length >= 2, `expected several drafts, got ${drafts.length}`);
     assert.equal(new Set(drafts.map((d) => d.params.draft_id)).size, 1, "one draft id per answer");
-    for (let i = 1; i < drafts.length; i++) assert.ok(drafts[i]!.at - drafts[i - 1]!.at >= 990, "drafts throttled to one per second");
+    for (let i = 1; i < drafts.length; i++)
+      assert.ok(drafts[i]!.at - drafts[i - 1]!.at >= 990, "drafts throttled to one per second");
     assert.ok(String(drafts.at(-1)!.params.text).length > String(drafts[0]!.params.text).length, "the draft grows");
     assert.deepEqual(textsTo(h.tg, u), ["Streaming answer ".repeat(20).trim()]);
     assert.equal(h.tg.callsOf("editMessageText").length, 0);
@@ -167,7 +217,10 @@ describe("bot conversation", { skip: noServer }, () => {
 
   it("splits a 10,000-character reply at paragraph boundaries into messages of at most 4096", async () => {
     const u = nextUser;
-    const paragraphs = Array.from({ length: 12 }, (_, i) => `Paragraph ${i + 1}. ` + "lorem ipsum dolor sit amet ".repeat(35).trim());
+    const paragraphs = Array.from(
+      { length: 12 },
+      (_, i) => `Paragraph ${i + 1}. ` + "lorem ipsum dolor sit amet ".repeat(35).trim(),
+    );
     const answer = paragraphs.join("\n\n");
     assert.ok(answer.length > 10_000);
     h.ai.reply = () => answer;
@@ -185,12 +238,19 @@ describe("bot conversation", { skip: noServer }, () => {
     const u = nextUser;
     const answer = "Use **bold**, `a < b && c`, [docs](https://example.com/?a=1&b=2) and <script> tags";
     h.ai.reply = () => answer;
-    h.tg.failNext("sendMessage", { code: 400, description: "Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"b\"", when: (p) => p.parse_mode === "HTML" });
+    h.tg.failNext("sendMessage", {
+      code: 400,
+      description: "Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"b\"",
+      when: (p) => p.parse_mode === "HTML",
+    });
     await say(u, "format something");
     const sends = h.tg.callsOf("sendMessage");
     assert.equal(sends.length, 2);
     assert.equal(sends[0]!.params.parse_mode, "HTML");
-    assert.equal(sends[0]!.params.text, 'Use <b>bold</b>, <code>a &lt; b &amp;&amp; c</code>, <a href="https://example.com/?a=1&amp;b=2">docs</a> and &lt;script&gt; tags');
+    assert.equal(
+      sends[0]!.params.text,
+      'Use <b>bold</b>, <code>a &lt; b &amp;&amp; c</code>, <a href="https://example.com/?a=1&amp;b=2">docs</a> and &lt;script&gt; tags',
+    );
     assert.equal(sends[1]!.params.parse_mode, undefined);
     assert.equal(sends[1]!.params.text, answer);
   });
@@ -200,7 +260,11 @@ describe("bot conversation", { skip: noServer }, () => {
     h.tg.draftsSupported = false;
     const answer = "Some **bold** words";
     h.ai.reply = () => answer;
-    h.tg.failNext("editMessageText", { code: 400, description: "Bad Request: can't parse entities: unsupported start tag", when: (p) => p.parse_mode === "HTML" });
+    h.tg.failNext("editMessageText", {
+      code: 400,
+      description: "Bad Request: can't parse entities: unsupported start tag",
+      when: (p) => p.parse_mode === "HTML",
+    });
     await say(u, "edit me");
     const edits = h.tg.callsOf("editMessageText");
     assert.equal(edits.at(-2)!.params.parse_mode, "HTML");
@@ -215,7 +279,11 @@ describe("bot conversation", { skip: noServer }, () => {
     const sends = h.tg.callsOf("sendMessage");
     assert.equal(sends.length, 2, "the first attempt was refused, the retry went through");
     assert.ok(sends[1]!.at - sends[0]!.at >= 950, "waited retry_after seconds");
-    assert.deepEqual(sends.map((c) => c.params.text), ["You said: busy day", "You said: busy day"], "refused attempt, then the same message again");
+    assert.deepEqual(
+      sends.map((c) => c.params.text),
+      ["You said: busy day", "You said: busy day"],
+      "refused attempt, then the same message again",
+    );
   });
 
   for (const c of [
@@ -231,7 +299,10 @@ describe("bot conversation", { skip: noServer }, () => {
       assert.equal(texts.length, 1);
       assert.match(texts[0]!, c.apology);
       const history = await h.memory.getHistory(u, 10);
-      assert.deepEqual(history.map((m) => [m.role, m.content]), [["user", "are you ok?"]]);
+      assert.deepEqual(
+        history.map((m) => [m.role, m.content]),
+        [["user", "are you ok?"]],
+      );
       assert.equal((await h.memory.getSettings(u)).completionTokens, 0);
     });
   }
@@ -245,7 +316,10 @@ describe("bot conversation", { skip: noServer }, () => {
     const took = Date.now() - started;
     assert.ok(took >= 1000 && took < 3000, `took ${took} ms`);
     assert.match(textsTo(h.tg, u)[0]!, /took too long/);
-    assert.deepEqual((await h.memory.getHistory(u, 10)).map((m) => m.role), ["user"]);
+    assert.deepEqual(
+      (await h.memory.getHistory(u, 10)).map((m) => m.role),
+      ["user"],
+    );
   });
 
   it("missing OPENAI_API_KEY: the user is told the AI is not configured; no model call", async () => {
@@ -254,6 +328,9 @@ describe("bot conversation", { skip: noServer }, () => {
     await say(u, "hi");
     assert.equal(h.ai.chatRequests().length, 0);
     assert.match(textsTo(h.tg, u)[0]!, /isn't configured/);
-    assert.deepEqual((await h.memory.getHistory(u, 10)).map((m) => m.role), ["user"]);
+    assert.deepEqual(
+      (await h.memory.getHistory(u, 10)).map((m) => m.role),
+      ["user"],
+    );
   });
 });

@@ -23,7 +23,12 @@ const server = testServers().available[0];
 // After all its tests pass, this file's process sometimes keeps a handle open at ~90 % CPU and
 // never exits (2 of the last 4 CI-like runs), which would hang CI; until that handle is found it
 // runs on request: MM_BOT_FAULTS=1 npm test -- --only bot-faults.
-const skip = process.env.MM_BOT_FAULTS !== "1" ? "opt-in (MM_BOT_FAULTS=1): the file can hang after passing, see the comment above" : (server ? false : "no test Redis (REDIS7_URL etc. not set): run through npm test");
+const skip =
+  process.env.MM_BOT_FAULTS !== "1"
+    ? "opt-in (MM_BOT_FAULTS=1): the file can hang after passing, see the comment above"
+    : server
+      ? false
+      : "no test Redis (REDIS7_URL etc. not set): run through npm test";
 const LOCK_MS = 1500;
 /** The worker process's lock: longer, so a loaded machine's GC pause cannot expire it by itself. */
 const CHILD_LOCK_MS = 3000;
@@ -54,10 +59,22 @@ describe("bot under Redis faults and crashes", { skip }, () => {
 
   /** Stored once, answered once, in order — and the chat's queue, lock and progress are gone. */
   async function assertExactlyOnce(u: TestUser, texts: string[]) {
-    assert.deepEqual(textsTo(h.tg, u.id), texts.map((t) => `You said: ${t}`), "each message answered once, in order");
+    assert.deepEqual(
+      textsTo(h.tg, u.id),
+      texts.map((t) => `You said: ${t}`),
+      "each message answered once, in order",
+    );
     const history = await h.memory.getHistory(u.id, 100);
-    assert.deepEqual(history.map((m) => `${m.role}:${m.content}`), texts.flatMap((t) => [`user:${t}`, `assistant:You said: ${t}`]), "each message and reply stored once, in order");
-    assert.equal(await h.raw.exists(`${h.prefix}q:${u.id}`, `${h.prefix}q:lock:${u.id}`), 0, "queue drained and lock released");
+    assert.deepEqual(
+      history.map((m) => `${m.role}:${m.content}`),
+      texts.flatMap((t) => [`user:${t}`, `assistant:You said: ${t}`]),
+      "each message and reply stored once, in order",
+    );
+    assert.equal(
+      await h.raw.exists(`${h.prefix}q:${u.id}`, `${h.prefix}q:lock:${u.id}`),
+      0,
+      "queue drained and lock released",
+    );
     assert.equal(await h.raw.zscore(`${h.prefix}q:work`, String(u.id)), null);
     assert.deepEqual(await h.raw.keys(`${h.prefix}q:turn:${u.id}:*`), [], "turn progress removed by the ack");
     assert.deepEqual(await h.raw.keys(`${h.prefix}replied:${u.id}:*`), []);
@@ -125,7 +142,8 @@ describe("bot under Redis faults and crashes", { skip }, () => {
     const stop = startQueueSweeper({ queue: async () => h.queue, handle, intervalMs: 100, staleMs: 60_000 });
     try {
       // Until the chat's queue and lock are gone (the round finished, not just replied).
-      for (let i = 0; i < 200 && (await h.raw.exists(`${h.prefix}q:${u.id}`, `${h.prefix}q:lock:${u.id}`)) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 200 && (await h.raw.exists(`${h.prefix}q:${u.id}`, `${h.prefix}q:lock:${u.id}`)) > 0; i++)
+        await new Promise((r) => setTimeout(r, 50));
     } finally {
       stop();
     }
@@ -134,17 +152,42 @@ describe("bot under Redis faults and crashes", { skip }, () => {
   });
 
   /** Runs a worker process that drains `u`'s chat; `crashAt` is armed on the proxy and kills it (SIGKILL). */
-  async function crashWorker(u: TestUser, crash: { match: (cmd: string[]) => boolean; action: "reset-before" | "delay"; killWhen?: () => Promise<boolean> }) {
-    const spec: WorkerSpec = { server: server!, redisUrl: proxy.url, prefix: h.prefix, tgToken: h.tg.token, tgApiRoot: h.tg.apiRoot, aiBaseURL: h.ai.baseURL, chat: String(u.id), lockMs: CHILD_LOCK_MS };
-    const child: ChildProcess = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(__dirname, "../helpers/bot-worker-child.ts"), JSON.stringify(spec)], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NODE_ENV: "test" } });
+  async function crashWorker(
+    u: TestUser,
+    crash: { match: (cmd: string[]) => boolean; action: "reset-before" | "delay"; killWhen?: () => Promise<boolean> },
+  ) {
+    const spec: WorkerSpec = {
+      server: server!,
+      redisUrl: proxy.url,
+      prefix: h.prefix,
+      tgToken: h.tg.token,
+      tgApiRoot: h.tg.apiRoot,
+      aiBaseURL: h.ai.baseURL,
+      chat: String(u.id),
+      lockMs: CHILD_LOCK_MS,
+    };
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [
+        "--conditions=react-server",
+        "--import",
+        "tsx",
+        path.join(__dirname, "../helpers/bot-worker-child.ts"),
+        JSON.stringify(spec),
+      ],
+      { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NODE_ENV: "test" } },
+    );
     child.stderr?.on("data", (d: Buffer) => process.stderr.write(d)); // no inherited fd for a killed worker's helpers to keep open
-    const exited = new Promise<NodeJS.Signals | number | null>((r) => child.once("exit", (code, signal) => r(signal ?? code)));
+    const exited = new Promise<NodeJS.Signals | number | null>((r) =>
+      child.once("exit", (code, signal) => r(signal ?? code)),
+    );
     proxy.inject({
       action: crash.action,
       delayMs: 10_000,
       match: (cmd) => {
         if (!crash.match(cmd)) return false;
-        if (!crash.killWhen) child.kill("SIGKILL"); // before the command can reach the server
+        if (!crash.killWhen)
+          child.kill("SIGKILL"); // before the command can reach the server
         else
           void (async () => {
             // The command reached the server (its reply is held): crash before the worker hears it.
@@ -171,7 +214,11 @@ describe("bot under Redis faults and crashes", { skip }, () => {
     const u = testUser(930004);
     const updateId = await enqueue(u, "crash before ack");
     const marker = `${h.prefix}replied:${u.id}:${updateId}`;
-    await crashWorker(u, { match: (cmd) => cmd[0] === "SET" && cmd[1] === marker, action: "delay", killWhen: async () => (await h.raw.exists(marker)) === 1 });
+    await crashWorker(u, {
+      match: (cmd) => cmd[0] === "SET" && cmd[1] === marker,
+      action: "delay",
+      killWhen: async () => (await h.raw.exists(marker)) === 1,
+    });
     await assertExactlyOnce(u, ["crash before ack"]);
     assert.equal(h.ai.chatRequests().length, 1, "one model call in all");
   });
@@ -180,7 +227,11 @@ describe("bot under Redis faults and crashes", { skip }, () => {
     const u = testUser(930005);
     const updateId = await enqueue(u, "crash before send");
     const turn = `${h.prefix}q:turn:${u.id}:${updateId}`;
-    await crashWorker(u, { match: (cmd) => cmd[0] === "HSET" && cmd[1] === turn && cmd[2] === "answer", action: "delay", killWhen: async () => (await h.raw.hexists(turn, "answer")) === 1 });
+    await crashWorker(u, {
+      match: (cmd) => cmd[0] === "HSET" && cmd[1] === turn && cmd[2] === "answer",
+      action: "delay",
+      killWhen: async () => (await h.raw.hexists(turn, "answer")) === 1,
+    });
     await assertExactlyOnce(u, ["crash before send"]);
     assert.equal(h.ai.chatRequests().length, 1, "one model call in all");
   });
@@ -190,10 +241,17 @@ describe("bot under Redis faults and crashes", { skip }, () => {
     const updateId = await enqueue(u, "crash after send");
     const marker = `${h.prefix}replied:${u.id}:${updateId}`;
     await crashWorker(u, { match: (cmd) => cmd[0] === "SET" && cmd[1] === marker, action: "reset-before" });
-    assert.deepEqual(textsTo(h.tg, u.id), ["You said: crash after send", "You said: crash after send"], "documented: the reply is sent again");
+    assert.deepEqual(
+      textsTo(h.tg, u.id),
+      ["You said: crash after send", "You said: crash after send"],
+      "documented: the reply is sent again",
+    );
     assert.equal(h.ai.chatRequests().length, 1, "the redo reuses the recorded answer");
     const history = await h.memory.getHistory(u.id, 10);
-    assert.deepEqual(history.map((m) => m.role), ["user", "assistant"]);
+    assert.deepEqual(
+      history.map((m) => m.role),
+      ["user", "assistant"],
+    );
     assert.equal(await h.queue.size(String(u.id)), 0);
   });
 });

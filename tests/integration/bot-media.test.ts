@@ -39,7 +39,11 @@ describe("voice messages and photos", { skip }, () => {
   };
 
   before(async () => {
-    h = await createBotHarness({ server: server!, embedder: testEmbedder(), env: { RECALL_MIN_SCORE: "0.2", VOICE_MAX_SECONDS: "60" } });
+    h = await createBotHarness({
+      server: server!,
+      embedder: testEmbedder(),
+      env: { RECALL_MIN_SCORE: "0.2", VOICE_MAX_SECONDS: "60" },
+    });
   });
   after(async () => h?.close());
   beforeEach(() => {
@@ -72,7 +76,10 @@ describe("voice messages and photos", { skip }, () => {
     await send(textUpdate(u, "When is the wedding of my sister?"));
     const prompt = h.ai.chatRequests().at(-1)!.messages;
     const remembered = prompt.find((m) => m.role === "system" && m.content.startsWith("What you remember"));
-    assert.ok(remembered && /Maya is getting married in Lisbon/.test(remembered.content), "the transcript is recalled after /clear");
+    assert.ok(
+      remembered && /Maya is getting married in Lisbon/.test(remembered.content),
+      "the transcript is recalled after /clear",
+    );
   });
 
   it("too long, too large, failed or empty transcriptions get a clear reply and store nothing", async () => {
@@ -101,7 +108,10 @@ describe("voice messages and photos", { skip }, () => {
   it("a photo is described by the vision model, answered seeing it, and found later by what it shows", async () => {
     const u = testUser(nextUser);
     h.tg.addFile("photo-1", JPEG_BYTES, "photos/file_9.jpg");
-    h.ai.reply = (b) => (b.messages[0]!.content.startsWith("Describe this photo") ? "A brown dog running along a sandy beach at sunset" : "What a happy dog!");
+    h.ai.reply = (b) =>
+      b.messages[0]!.content.startsWith("Describe this photo")
+        ? "A brown dog running along a sandy beach at sunset"
+        : "What a happy dog!";
     await send(messageUpdate(u, photo("photo-1", "Rex on holiday")));
 
     assert.deepEqual(h.tg.downloads, ["photos/file_9.jpg"], "the largest size within 1280 px was downloaded");
@@ -114,12 +124,21 @@ describe("voice messages and photos", { skip }, () => {
     assert.equal(stored!.content, "[Photo: A brown dog running along a sandy beach at sunset] Rex on holiday");
     assert.deepEqual(stored!.media, { kind: "photo", fileId: "photo-1", caption: "Rex on holiday" });
 
-    const found = await h.memory.recall({ userId: u.id, query: "the photo of my dog at the beach", k: 3, mode: "hybrid" });
+    const found = await h.memory.recall({
+      userId: u.id,
+      query: "the photo of my dog at the beach",
+      k: 3,
+      mode: "hybrid",
+    });
     assert.equal(found.hits[0]?.id, stored!.id);
   });
 
   it("with a model that cannot see, only the caption is kept and the user is told", async () => {
-    await h.reconfigure({ ALLOWED_MODELS: "text-only-1,gpt-4o-mini", DEFAULT_MODEL: "text-only-1", VISION_MODELS: "gpt-4o-mini" });
+    await h.reconfigure({
+      ALLOWED_MODELS: "text-only-1,gpt-4o-mini",
+      DEFAULT_MODEL: "text-only-1",
+      VISION_MODELS: "gpt-4o-mini",
+    });
     const u = testUser(nextUser);
     h.tg.addFile("photo-2", JPEG_BYTES, "photos/file_10.jpg");
     await send(messageUpdate(u, photo("photo-2", "my new bike")));
@@ -131,7 +150,10 @@ describe("voice messages and photos", { skip }, () => {
     await send(messageUpdate(u, photo("photo-2")));
     assert.match(textsTo(h.tg, u.id).at(-1)!, /can't see photos with the model text-only-1/);
     const history = await h.memory.getHistory(u.id, 10);
-    assert.deepEqual(history.filter((m) => m.role === "user").map((m) => m.content), ["[Photo] my new bike"]);
+    assert.deepEqual(
+      history.filter((m) => m.role === "user").map((m) => m.content),
+      ["[Photo] my new bike"],
+    );
   });
 
   it("export and import keep transcripts and photo metadata", async () => {

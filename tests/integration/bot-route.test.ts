@@ -33,7 +33,8 @@ describe("telegram route wiring, polling and scripts", { skip: noServer }, () =>
   const prefix = uniquePrefix("botroute");
   let env: Record<string, string>;
   const pending: Promise<void>[] = [];
-  const runAfter = (task: () => Promise<void>) => void pending.push(new Promise<void>((r) => setImmediate(r)).then(task));
+  const runAfter = (task: () => Promise<void>) =>
+    void pending.push(new Promise<void>((r) => setImmediate(r)).then(task));
   const settle = async () => {
     while (pending.length > 0) await Promise.allSettled(pending.splice(0));
   };
@@ -41,7 +42,10 @@ describe("telegram route wiring, polling and scripts", { skip: noServer }, () =>
     handleTelegramWebhook(
       new Request("http://localhost/api/telegram", {
         method: "POST",
-        headers: { "content-type": "application/json", ...(secret === null ? {} : { "x-telegram-bot-api-secret-token": secret }) },
+        headers: {
+          "content-type": "application/json",
+          ...(secret === null ? {} : { "x-telegram-bot-api-secret-token": secret }),
+        },
         body: JSON.stringify(update),
       }),
       runAfter,
@@ -86,12 +90,18 @@ describe("telegram route wiring, polling and scripts", { skip: noServer }, () =>
 
     assert.equal((await post(textUpdate(u, "hello app"))).status, 200);
     await settle();
-    assert.deepEqual(tg.callsOf("sendMessage").map((c) => c.params.text), ["You said: hello app"]);
+    assert.deepEqual(
+      tg.callsOf("sendMessage").map((c) => c.params.text),
+      ["You said: hello app"],
+    );
     assert.equal(tg.callsOf("getMe").length, 1);
     const raw = rawClient(server!.url);
     assert.equal(JSON.parse((await raw.get(botInfoKey(prefix, String(BOT_USER.id))))!).username, BOT_USER.username);
     raw.disconnect();
-    assert.ok(ai.requests.some((r) => r.path === "/v1/embeddings"), "the OpenAI embedder stored the messages through the fake");
+    assert.ok(
+      ai.requests.some((r) => r.path === "/v1/embeddings"),
+      "the OpenAI embedder stored the messages through the fake",
+    );
 
     coldStart();
     assert.equal((await post(textUpdate(u, "after a cold start"))).status, 200);
@@ -113,12 +123,19 @@ describe("telegram route wiring, polling and scripts", { skip: noServer }, () =>
     const order = tg.calls.map((c) => c.method);
     assert.ok(order.indexOf("deleteWebhook") < order.indexOf("getUpdates"));
     assert.ok(order.includes("setMyCommands"));
-    assert.deepEqual(tg.sentTo(u.id).map((c) => c.params.text), ["You said: polled one", "You said: polled two"]);
+    assert.deepEqual(
+      tg.sentTo(u.id).map((c) => c.params.text),
+      ["You said: polled one", "You said: polled two"],
+    );
   });
 
   const runScript = (args: string[], extraEnv: Record<string, string> = {}, until?: () => boolean) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env: { ...process.env, ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+        cwd: root,
+        env: { ...process.env, ...env, ...extraEnv },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -164,10 +181,16 @@ describe("telegram route wiring, polling and scripts", { skip: noServer }, () =>
     const u = testUser(950003);
     tg.pushUpdates(textUpdate(u, "hello poller"));
     const res = await runScript(["scripts/bot-poll.ts"], {}, () => tg.sentTo(u.id).length > 0);
-    assert.deepEqual(tg.sentTo(u.id).map((c) => c.params.text), ["You said: hello poller"]);
+    assert.deepEqual(
+      tg.sentTo(u.id).map((c) => c.params.text),
+      ["You said: hello poller"],
+    );
     assert.equal(res.code, 0, res.stderr);
     const raw = rawClient(server!.url);
-    assert.ok((await keysWithPrefix(raw, `${prefix}h:${u.id}`)).length === 1, "the poller stored the conversation in the same Redis");
+    assert.ok(
+      (await keysWithPrefix(raw, `${prefix}h:${u.id}`)).length === 1,
+      "the poller stored the conversation in the same Redis",
+    );
     raw.disconnect();
   });
 });

@@ -58,7 +58,11 @@ describe("bot:poll survives cosmetic failures and outages; only 401/409 stop it"
       DEFAULT_MODEL: "gpt-4o-mini",
       ...extraEnv,
     };
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/bot-poll.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/bot-poll.ts"], {
+      cwd: root,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     children.push(child);
     let output = "";
     child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
@@ -78,14 +82,26 @@ describe("bot:poll survives cosmetic failures and outages; only 401/409 stop it"
   async function answersEverything(run: ReturnType<typeof poll>, userId: number, texts: string[]) {
     const u = testUser(userId);
     tg.pushUpdates(...texts.map((t) => textUpdate(u, t)));
-    await tg.waitFor(() => tg.sentTo(u.id).length >= texts.length, 45_000, `${texts.length} replies (output: ${run.output()})`);
+    await tg.waitFor(
+      () => tg.sentTo(u.id).length >= texts.length,
+      45_000,
+      `${texts.length} replies (output: ${run.output()})`,
+    );
     run.child.kill("SIGINT");
     assert.equal(await run.exited, 0, run.output());
-    assert.deepEqual(tg.sentTo(u.id).map((c) => c.params.text), texts.map((t) => `You said: ${t}`), "each message answered exactly once, in order");
+    assert.deepEqual(
+      tg.sentTo(u.id).map((c) => c.params.text),
+      texts.map((t) => `You said: ${t}`),
+      "each message answered exactly once, in order",
+    );
   }
 
   for (const [label, refusal, answer] of [
-    ["with a description", { code: 400, description: "Bad Request: method is not implemented" }, "400: Bad Request: method is not implemented"],
+    [
+      "with a description",
+      { code: 400, description: "Bad Request: method is not implemented" },
+      "400: Bad Request: method is not implemented",
+    ],
     ["without a description", { code: 404 }, "no error code: (no description)"],
   ] as const) {
     it(`keeps answering when the server refuses setMyCommands (${label}); logs the method and the answer once`, async () => {
@@ -118,11 +134,17 @@ describe("bot:poll survives cosmetic failures and outages; only 401/409 stop it"
       await tg.waitFor(() => tg.sentTo(u.id).length >= 3, 45_000, `replies after the outage (output: ${run.output()})`);
       run.child.kill("SIGINT");
       assert.equal(await run.exited, 0, run.output());
-      assert.deepEqual(tg.sentTo(u.id).map((c) => c.params.text), ["You said: before the outage", "You said: during the outage", "You said: after it"]);
+      assert.deepEqual(
+        tg.sentTo(u.id).map((c) => c.params.text),
+        ["You said: before the outage", "You said: during the outage", "You said: after it"],
+      );
       assert.equal(count(run.output(), "] getUpdates failed ("), 1, run.output());
       assert.match(run.output(), /getUpdates works again after 3 failed attempt\(s\); resuming at offset \d+/);
       const offsets = tg.callsOf("getUpdates").map((c) => Number(c.params.offset ?? 0));
-      assert.ok(offsets.every((o, i) => i === 0 || o >= offsets[i - 1]!), `offsets never go back: ${offsets.join(",")}`);
+      assert.ok(
+        offsets.every((o, i) => i === 0 || o >= offsets[i - 1]!),
+        `offsets never go back: ${offsets.join(",")}`,
+      );
     });
   }
 
@@ -130,15 +152,24 @@ describe("bot:poll survives cosmetic failures and outages; only 401/409 stop it"
     tg.reset();
     const run = poll({ TELEGRAM_BOT_TOKEN: "123:not-the-right-token" });
     assert.notEqual(await run.exited, 0);
-    assert.match(run.output(), /Telegram refused the bot token \(getMe: 401 Unauthorized\)\. TELEGRAM_BOT_TOKEN is wrong or was revoked: copy the token from @BotFather/);
+    assert.match(
+      run.output(),
+      /Telegram refused the bot token \(getMe: 401 Unauthorized\)\. TELEGRAM_BOT_TOKEN is wrong or was revoked: copy the token from @BotFather/,
+    );
   });
 
   it("a conflicting poller (409 on getUpdates) exits non-zero with what to do", async () => {
     tg.reset();
-    tg.refuseMethod("getUpdates", { code: 409, description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running" });
+    tg.refuseMethod("getUpdates", {
+      code: 409,
+      description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+    });
     const run = poll();
     assert.notEqual(await run.exited, 0);
-    assert.match(run.output(), /another process is receiving this bot's updates\. Stop the other `npm run bot:poll` \/ `npm run dev`/);
+    assert.match(
+      run.output(),
+      /another process is receiving this bot's updates\. Stop the other `npm run bot:poll` \/ `npm run dev`/,
+    );
   });
 
   const webhookSet = (extraEnv: Record<string, string> = {}) =>
@@ -154,7 +185,11 @@ describe("bot:poll survives cosmetic failures and outages; only 401/409 stop it"
         PUBLIC_URL: "https://mindmate.example.com",
         ...extraEnv,
       };
-      const child = spawn(process.execPath, ["--import", "tsx", "scripts/webhook.ts", "set"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--import", "tsx", "scripts/webhook.ts", "set"], {
+        cwd: root,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let output = "";
       child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
       child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
@@ -171,13 +206,20 @@ describe("bot:poll survives cosmetic failures and outages; only 401/409 stop it"
     assert.equal(tg.webhook.url, "https://mindmate.example.com/api/telegram");
     const bad = await webhookSet({ TELEGRAM_BOT_TOKEN: "123:not-the-right-token" });
     assert.equal(bad.code, 1);
-    assert.match(bad.output, /Telegram refused the bot token \(setWebhook: 401 Unauthorized\)\. TELEGRAM_BOT_TOKEN is wrong or was revoked/);
+    assert.match(
+      bad.output,
+      /Telegram refused the bot token \(setWebhook: 401 Unauthorized\)\. TELEGRAM_BOT_TOKEN is wrong or was revoked/,
+    );
   });
 
   it("a second bot:poll on the same Redis does not poll while the first holds the lock", async () => {
     tg.reset();
     const first = poll();
-    await tg.waitFor(() => tg.callsOf("getUpdates").length > 0, 45_000, `first poller polling (output: ${first.output()})`);
+    await tg.waitFor(
+      () => tg.callsOf("getUpdates").length > 0,
+      45_000,
+      `first poller polling (output: ${first.output()})`,
+    );
     const second = poll({ REDIS_PREFIX: first.prefix });
     assert.notEqual(await second.exited, 0);
     assert.match(second.output(), /Another poller already receives this bot's updates \(npm run bot:poll pid \d+/);
@@ -215,9 +257,18 @@ describe("Redis poll lock", { skip: noServer }, () => {
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(lost, true, "the holder notices the takeover");
     await c.lock.release();
-    assert.equal(await redis.get(pollLockKey(prefix, token)), "someone else", "release never deletes another holder's lock");
+    assert.equal(
+      await redis.get(pollLockKey(prefix, token)),
+      "someone else",
+      "release never deletes another holder's lock",
+    );
     // A holder on this machine whose process is gone (Ctrl+C before the release got through) is taken over.
-    await redis.set(pollLockKey(prefix, token), `npm run dev pid 999999999 on ${os.hostname()} (deadbeef)`, "PX", 30_000);
+    await redis.set(
+      pollLockKey(prefix, token),
+      `npm run dev pid 999999999 on ${os.hostname()} (deadbeef)`,
+      "PX",
+      30_000,
+    );
     const d = await acquirePollLock(redis, prefix, token, { ttlMs: 600, label: "dev server D" });
     assert.ok(d.acquired, "a dead local holder does not block a restart for the whole TTL");
     if (d.acquired) await d.lock.release();

@@ -45,11 +45,23 @@ describe("telegram webhook: property-based request reading", { skip }, () => {
     await h?.close();
   });
 
-  const keys = async () => new Set((await keysWithPrefix(h.raw, h.prefix)).filter((k) => !k.startsWith(`${h.prefix}metrics:`)));
-  const post = (body: BodyInit | null, headers: Record<string, string> = {}, secret: string | null = WEBHOOK_SECRET) => {
+  const keys = async () =>
+    new Set((await keysWithPrefix(h.raw, h.prefix)).filter((k) => !k.startsWith(`${h.prefix}metrics:`)));
+  const post = (
+    body: BodyInit | null,
+    headers: Record<string, string> = {},
+    secret: string | null = WEBHOOK_SECRET,
+  ) => {
     const hs = new Headers(headers);
     if (secret !== null) hs.set("x-telegram-bot-api-secret-token", secret);
-    return handler(new Request("http://localhost/api/telegram", { method: "POST", headers: hs, body, duplex: "half" } as RequestInit));
+    return handler(
+      new Request("http://localhost/api/telegram", {
+        method: "POST",
+        headers: hs,
+        body,
+        duplex: "half",
+      } as RequestInit),
+    );
   };
 
   async function assertRejectedStoresNothing(send: () => Promise<Response>, expected?: number): Promise<number> {
@@ -64,20 +76,31 @@ describe("telegram webhook: property-based request reading", { skip }, () => {
       assert.match(body.error.code, /^[a-z_]+:bot$/);
       await settle();
       const after = await keys();
-      assert.deepEqual([...after].filter((k) => !before.has(k)), [], `a rejected request (${res.status}) stored keys`);
+      assert.deepEqual(
+        [...after].filter((k) => !before.has(k)),
+        [],
+        `a rejected request (${res.status}) stored keys`,
+      );
     }
     return res.status;
   }
 
   it("valid secret, arbitrary JSON: never a 5xx, a rejection stores nothing", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }), (v) => assertRejectedStoresNothing(() => post(JSON.stringify(v) ?? "null", { "content-type": "application/json" })).then(() => undefined)),
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }), (v) =>
+        assertRejectedStoresNothing(() =>
+          post(JSON.stringify(v) ?? "null", { "content-type": "application/json" }),
+        ).then(() => undefined),
+      ),
       { numRuns: RUNS, endOnFailure: true },
     );
   });
 
   it("valid secret, arbitrary bytes and text: 400 with a typed error, nothing stored", async () => {
-    const bytes = fc.oneof(fc.uint8Array({ maxLength: 500 }), fc.string({ maxLength: 200 }).map((s) => new TextEncoder().encode(s)));
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 500 }),
+      fc.string({ maxLength: 200 }).map((s) => new TextEncoder().encode(s)),
+    );
     await fc.assert(
       fc.asyncProperty(bytes, async (b) => {
         const status = await assertRejectedStoresNothing(() => post(b as BodyInit));
@@ -89,7 +112,13 @@ describe("telegram webhook: property-based request reading", { skip }, () => {
   });
 
   it("valid secret, update-shaped objects with arbitrary fields: accepted or 400, never a 5xx (also in the work after the response)", async () => {
-    const update = fc.record({ update_id: fc.oneof(fc.nat({ max: 2 ** 31 }), fc.integer({ min: -5, max: -1 }), fc.double(), fc.string()), message: fc.jsonValue({ maxDepth: 2 }) }, { requiredKeys: ["update_id"] });
+    const update = fc.record(
+      {
+        update_id: fc.oneof(fc.nat({ max: 2 ** 31 }), fc.integer({ min: -5, max: -1 }), fc.double(), fc.string()),
+        message: fc.jsonValue({ maxDepth: 2 }),
+      },
+      { requiredKeys: ["update_id"] },
+    );
     await fc.assert(
       fc.asyncProperty(update, (u) => assertRejectedStoresNothing(() => post(JSON.stringify(u))).then(() => undefined)),
       { numRuns: Math.ceil(RUNS / 3), endOnFailure: true },
@@ -121,9 +150,13 @@ describe("telegram webhook: property-based request reading", { skip }, () => {
   });
 
   it("413 above 1 MB by Content-Length (nothing read) and by the bytes actually streamed, counting bytes not characters", async () => {
-    const update = (text: string) => JSON.stringify({ update_id: 77, message: { message_id: 1, date: 1, chat: { id: 1, type: "private" }, text } });
+    const update = (text: string) =>
+      JSON.stringify({ update_id: 77, message: { message_id: 1, date: 1, chat: { id: 1, type: "private" }, text } });
     // Declared too large: refused from the header alone.
-    await assertRejectedStoresNothing(() => post(update("x"), { "content-length": String(WEBHOOK_MAX_BODY_BYTES + 1) }), 413);
+    await assertRejectedStoresNothing(
+      () => post(update("x"), { "content-length": String(WEBHOOK_MAX_BODY_BYTES + 1) }),
+      413,
+    );
     // Streamed without a length, 64 KB chunks past the cap: cut off by the running byte count.
     let sent = 0;
     const endless = new ReadableStream<Uint8Array>({

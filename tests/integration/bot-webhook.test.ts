@@ -24,7 +24,10 @@ describe("telegram webhook", { skip }, () => {
     h.ai.reset();
   });
 
-  const dataKeys = async () => (await keysWithPrefix(h.raw, h.prefix)).filter((k) => !k.startsWith(`${h.prefix}bot:info:`) && !k.startsWith(`${h.prefix}m:_`));
+  const dataKeys = async () =>
+    (await keysWithPrefix(h.raw, h.prefix)).filter(
+      (k) => !k.startsWith(`${h.prefix}bot:info:`) && !k.startsWith(`${h.prefix}m:_`),
+    );
 
   it("missing or wrong secret → 401, nothing stored, nothing answered", async () => {
     const u = testUser(910001);
@@ -39,7 +42,13 @@ describe("telegram webhook", { skip }, () => {
   });
 
   it("malformed body → 400 with a typed error, nothing stored", async () => {
-    for (const rawBody of ["{not json", "[]", "{}", JSON.stringify({ update_id: "7" }), JSON.stringify({ update_id: -1 })]) {
+    for (const rawBody of [
+      "{not json",
+      "[]",
+      "{}",
+      JSON.stringify({ update_id: "7" }),
+      JSON.stringify({ update_id: -1 }),
+    ]) {
       const res = await h.post(undefined, { rawBody });
       assert.equal(res.status, 400, rawBody);
       const body = (await res.json()) as { error: { code: string } };
@@ -62,7 +71,10 @@ describe("telegram webhook", { skip }, () => {
     assert.deepEqual(textsTo(h.tg, u.id), ["You said: only once please"]);
     assert.equal(h.ai.chatRequests().length, 1);
     const history = await h.memory.getHistory(u.id, 10);
-    assert.deepEqual(history.map((m) => m.role), ["user", "assistant"]);
+    assert.deepEqual(
+      history.map((m) => m.role),
+      ["user", "assistant"],
+    );
   });
 
   it("a 20-message burst to one chat is acknowledged fast and answered in order, one at a time (LLM 300 ms each)", async () => {
@@ -80,17 +92,28 @@ describe("telegram webhook", { skip }, () => {
     await h.settle();
     const total = Date.now() - started;
 
-    assert.deepEqual(textsTo(h.tg, u.id), Array.from({ length: 20 }, (_, i) => `You said: message ${i + 1}`));
+    assert.deepEqual(
+      textsTo(h.tg, u.id),
+      Array.from({ length: 20 }, (_, i) => `You said: message ${i + 1}`),
+    );
     assert.equal(h.ai.maxConcurrent, 1, "one chat's messages must never be processed concurrently");
     const userTurns = h.ai.chatRequests().map((b) => b.messages.at(-1)!.content);
-    assert.deepEqual(userTurns, Array.from({ length: 20 }, (_, i) => `message ${i + 1}`));
+    assert.deepEqual(
+      userTurns,
+      Array.from({ length: 20 }, (_, i) => `message ${i + 1}`),
+    );
     const history = await h.memory.getHistory(u.id, 100);
-    assert.deepEqual(history.filter((m) => m.role === "user").map((m) => m.content), userTurns);
+    assert.deepEqual(
+      history.filter((m) => m.role === "user").map((m) => m.content),
+      userTurns,
+    );
 
     acks.sort((a, b) => a - b);
     const p50 = acks[10]!;
     const max = acks.at(-1)!;
-    console.log(`burst: 20 acks p50 ${p50.toFixed(1)} ms, max ${max.toFixed(1)} ms, all acked after ${ackedAllAfter} ms, all answered after ${total} ms`);
+    console.log(
+      `burst: 20 acks p50 ${p50.toFixed(1)} ms, max ${max.toFixed(1)} ms, all acked after ${ackedAllAfter} ms, all answered after ${total} ms`,
+    );
     assert.ok(ackedAllAfter < 20 * 300, `acks must not wait for the model (took ${ackedAllAfter} ms)`);
     assert.ok(max < 1000, `each ack must be fast (max ${max.toFixed(0)} ms)`);
     assert.ok(total >= 20 * 300, "all 20 model calls ran one after another");

@@ -44,13 +44,25 @@ for (const server of available) {
       let previous: { content: string; ts: number } | undefined;
       for (const [i, content] of CONVERSATION.entries()) {
         const ts = T0 + i * 60_000;
-        await memory.appendMessage({ userId, role: i % 2 ? "user" : "assistant", content, at: new Date(ts), context: withContext ? contextFor(previous, ts) : undefined });
+        await memory.appendMessage({
+          userId,
+          role: i % 2 ? "user" : "assistant",
+          content,
+          at: new Date(ts),
+          context: withContext ? contextFor(previous, ts) : undefined,
+        });
         previous = { content, ts };
       }
     }
 
-    const similarityOf = async (memory: ReturnType<typeof createMemory>, userId: number, query: string, content: string) =>
-      (await memory.recall({ userId, query, mode: "dense", k: 10 })).hits.find((h) => h.content === content)?.similarity ?? 0;
+    const similarityOf = async (
+      memory: ReturnType<typeof createMemory>,
+      userId: number,
+      query: string,
+      content: string,
+    ) =>
+      (await memory.recall({ userId, query, mode: "dense", k: 10 })).hits.find((h) => h.content === content)
+        ?.similarity ?? 0;
 
     it("context changes only the vector: the answer is found by its question's words, content unchanged", async () => {
       const memory = createMemory(memoryOptions(server, redis, prefix));
@@ -62,8 +74,15 @@ for (const server of available) {
       assert.ok(withCtx > 0.3, `the answer carries its question: ${withCtx}`);
       assert.ok(Math.abs(without) < 0.2, `no shared words without context: ${without}`);
       const listed = await memory.listMemories(501, { limit: 10 });
-      assert.deepEqual(listed.items.map((m) => m.content).reverse(), CONVERSATION, "stored content is the message alone");
-      assert.ok(listed.items.every((m) => m.meta === undefined), "nothing stored per message for the context");
+      assert.deepEqual(
+        listed.items.map((m) => m.content).reverse(),
+        CONVERSATION,
+        "stored content is the message alone",
+      );
+      assert.ok(
+        listed.items.every((m) => m.meta === undefined),
+        "nothing stored per message for the context",
+      );
       memory.close();
     });
 
@@ -73,8 +92,17 @@ for (const server of available) {
       assert.equal(await previousMessageContext(memory, 505), undefined, "first message: no context");
       await memory.appendMessage({ userId: 505, role: "assistant", content: "how was the concert?" });
       assert.equal(await previousMessageContext(memory, 505), "how was the concert?");
-      await memory.appendMessage({ userId: 506, role: "assistant", content: "old reply", at: new Date(Date.now() - 7 * 3_600_000) });
-      assert.equal(await previousMessageContext(memory, 506), undefined, "after a long pause the message starts afresh");
+      await memory.appendMessage({
+        userId: 506,
+        role: "assistant",
+        content: "old reply",
+        at: new Date(Date.now() - 7 * 3_600_000),
+      });
+      assert.equal(
+        await previousMessageContext(memory, 506),
+        undefined,
+        "after a long pause the message starts afresh",
+      );
       memory.close();
     });
 
@@ -100,16 +128,30 @@ for (const server of available) {
       await fresh.init();
       const after = await similarityOf(fresh, 503, "which trail waterfall", "the Mist Trail waterfall");
       const afterAnswer = await similarityOf(fresh, 503, "hiking last summer", "Yosemite twice with my sister");
-      assert.ok(Math.abs(after - before) < 1e-3 && Math.abs(afterAnswer - beforeAnswer) < 1e-3, `same vectors after reindex: ${before}/${after}, ${beforeAnswer}/${afterAnswer}`);
+      assert.ok(
+        Math.abs(after - before) < 1e-3 && Math.abs(afterAnswer - beforeAnswer) < 1e-3,
+        `same vectors after reindex: ${before}/${after}, ${beforeAnswer}/${afterAnswer}`,
+      );
       assert.ok(afterAnswer > 0.3, "the neighbour was found again from the stored order");
 
       // export → import: vectors of the current scheme are reused; an older export's are re-embedded with context
       const exported = await fresh.exportUser(503, { vectors: true });
       assert.ok(exported.memories.every((m) => m.scheme === EMBED_SCHEME && m.vector));
-      const legacy = { ...exported, userId: 504, memories: exported.memories.map((m) => ({ ...m, scheme: undefined, vector: Buffer.from(new Float32Array(384).fill(0.05).buffer).toString("base64") })) };
+      const legacy = {
+        ...exported,
+        userId: 504,
+        memories: exported.memories.map((m) => ({
+          ...m,
+          scheme: undefined,
+          vector: Buffer.from(new Float32Array(384).fill(0.05).buffer).toString("base64"),
+        })),
+      };
       await fresh.importUser(legacy);
       const imported = await similarityOf(fresh, 504, "hiking last summer", "Yosemite twice with my sister");
-      assert.ok(Math.abs(imported - afterAnswer) < 1e-3, `plain-scheme vectors were not reused but rebuilt with context: ${imported} vs ${afterAnswer}`);
+      assert.ok(
+        Math.abs(imported - afterAnswer) < 1e-3,
+        `plain-scheme vectors were not reused but rebuilt with context: ${imported} vs ${afterAnswer}`,
+      );
       fresh.close();
     });
   });

@@ -80,7 +80,10 @@ describe("standalone server (node .next/standalone/server.js)", { skip }, () => 
       ...(modelDir ? { EMBEDDING_MODEL_DIR: modelDir } : {}),
     };
     // Only this environment: the server must not depend on anything the test process has.
-    const proc = spawn(process.execPath, [path.join(appDir, "server.js")], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, [path.join(appDir, "server.js")], {
+      env: env as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     child = proc;
     proc.stdout.on("data", (d: Buffer) => (output += d.toString()));
     proc.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -120,23 +123,32 @@ describe("standalone server (node .next/standalone/server.js)", { skip }, () => 
     assert.equal(body.redis.reachable, true);
   });
 
-  it("loads the embedding model from the standalone bundle (onnxruntime-node traced)", { skip: modelDir ? false : "EMBEDDING_MODEL_DIR not set" }, async () => {
-    const deadline = Date.now() + 60_000;
-    let embedder: { loaded: boolean; error?: string } = { loaded: false };
-    while (Date.now() < deadline) {
-      embedder = ((await (await get("/api/health")).json()) as { embedder: typeof embedder }).embedder;
-      if (embedder.loaded || embedder.error) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    assert.equal(embedder.error, undefined);
-    assert.equal(embedder.loaded, true, `model not loaded in 60 s; server output:\n${output}`);
-  });
+  it(
+    "loads the embedding model from the standalone bundle (onnxruntime-node traced)",
+    { skip: modelDir ? false : "EMBEDDING_MODEL_DIR not set" },
+    async () => {
+      const deadline = Date.now() + 60_000;
+      let embedder: { loaded: boolean; error?: string } = { loaded: false };
+      while (Date.now() < deadline) {
+        embedder = ((await (await get("/api/health")).json()) as { embedder: typeof embedder }).embedder;
+        if (embedder.loaded || embedder.error) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.equal(embedder.error, undefined);
+      assert.equal(embedder.loaded, true, `model not loaded in 60 s; server output:\n${output}`);
+    },
+  );
 
   it("keeps the app/api/telegram function (with onnxruntime-node) under Vercel's 250 MB", () => {
     const trace = path.join(ROOT, ".next/server/app/api/telegram/route.js.nft.json");
     const size = tracedSize([trace, path.join(ROOT, ".next/next-minimal-server.js.nft.json")]);
-    console.log(`[deploy.standalone] app/api/telegram traced: ${size.files} files, ${(size.bytes / 1e6).toFixed(1)} MB`);
-    assert.ok(size.byPackage.some((p) => p.name === "onnxruntime-node"), "onnxruntime-node is not in the function's trace");
+    console.log(
+      `[deploy.standalone] app/api/telegram traced: ${size.files} files, ${(size.bytes / 1e6).toFixed(1)} MB`,
+    );
+    assert.ok(
+      size.byPackage.some((p) => p.name === "onnxruntime-node"),
+      "onnxruntime-node is not in the function's trace",
+    );
     assert.ok(size.bytes < 250e6, `${(size.bytes / 1e6).toFixed(1)} MB exceeds Vercel's 250 MB function limit`);
   });
 
@@ -147,14 +159,22 @@ describe("standalone server (node .next/standalone/server.js)", { skip }, () => 
     assert.match(html, /type="password"/);
     const asset = html.match(/\/_next\/static\/[^"']+\.(?:js|css)/)?.[0];
     assert.ok(asset, "no /_next/static asset referenced");
-    assert.equal((await get(asset)).status, 200, `${asset} not served: .next/static must be copied beside the standalone server`);
+    assert.equal(
+      (await get(asset)).status,
+      200,
+      `${asset} not served: .next/static must be copied beside the standalone server`,
+    );
   });
 
   it("sends /dashboard to the login, and in with the admin password", async () => {
     const anon = await get("/dashboard");
     assert.equal(anon.status, 307);
     assert.match(anon.headers.get("location") ?? "", /\/login\?next=%2Fdashboard/);
-    const login = await get("/api/admin/session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password }) });
+    const login = await get("/api/admin/session", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ password }),
+    });
     assert.equal(login.status, 200, await login.text());
     const cookie = login.headers.get("set-cookie")?.split(";")[0];
     assert.ok(cookie, "no session cookie");
@@ -162,18 +182,48 @@ describe("standalone server (node .next/standalone/server.js)", { skip }, () => 
   });
 
   it("answers the webhook 401 without or with a wrong secret", async () => {
-    const update = JSON.stringify({ update_id: 1, message: { message_id: 1, date: 0, chat: { id: 5, type: "private" }, from: { id: 5, is_bot: false, first_name: "X" }, text: "hi" } });
-    const none = await get("/api/telegram", { method: "POST", headers: { "content-type": "application/json" }, body: update });
+    const update = JSON.stringify({
+      update_id: 1,
+      message: {
+        message_id: 1,
+        date: 0,
+        chat: { id: 5, type: "private" },
+        from: { id: 5, is_bot: false, first_name: "X" },
+        text: "hi",
+      },
+    });
+    const none = await get("/api/telegram", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: update,
+    });
     assert.equal(none.status, 401);
-    const wrong = await get("/api/telegram", { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "wrong" }, body: update });
+    const wrong = await get("/api/telegram", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "wrong" },
+      body: update,
+    });
     assert.equal(wrong.status, 401);
     assert.equal(ai.chatRequests().length, 0, "a refused update must not reach the model");
   });
 
   it("answers the webhook 200 with the secret, then replies through Telegram", async () => {
     const chat = 424242;
-    const update = { update_id: 77, message: { message_id: 10, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: "private", first_name: "Ada" }, from: { id: chat, is_bot: false, first_name: "Ada" }, text: "standalone works?" } };
-    const res = await get("/api/telegram", { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret }, body: JSON.stringify(update) });
+    const update = {
+      update_id: 77,
+      message: {
+        message_id: 10,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: chat, type: "private", first_name: "Ada" },
+        from: { id: chat, is_bot: false, first_name: "Ada" },
+        text: "standalone works?",
+      },
+    };
+    const res = await get("/api/telegram", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+      body: JSON.stringify(update),
+    });
     assert.equal(res.status, 200, await res.text());
     await tg.waitFor(() => tg.sentTo(chat).length > 0, 60_000, "the reply");
     assert.match(String(tg.sentTo(chat)[0]!.params.text), /You said: standalone works\?/);

@@ -16,7 +16,9 @@ import { defaultCacheDir, pidAlive, ping, startEmbeddedRedis } from "../../scrip
 
 const root = path.resolve(__dirname, "../..");
 const cacheDir = defaultCacheDir(process.env);
-const haveRedis8 = existsSync(path.join(cacheDir, "bin", "redis8-server")) ? false : "no cached Redis 8 wrapper: run through npm test (scripts/test-servers.sh installs it)";
+const haveRedis8 = existsSync(path.join(cacheDir, "bin", "redis8-server"))
+  ? false
+  : "no cached Redis 8 wrapper: run through npm test (scripts/test-servers.sh installs it)";
 const tmp = mkdtempSync(path.join(os.tmpdir(), "mm-dev-redis-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -71,14 +73,20 @@ describe("embedded Redis 8 lifecycle", { skip: haveRedis8 }, () => {
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
     return { child, output: () => out, exited };
   };
-  const embeddedPid = (dataDir: string) => (JSON.parse(readFileSync(path.join(dataDir, "embedded.json"), "utf8")) as { pid: number }).pid;
+  const embeddedPid = (dataDir: string) =>
+    (JSON.parse(readFileSync(path.join(dataDir, "embedded.json"), "utf8")) as { pid: number }).pid;
 
   it("npm run dev's launcher stops its Redis on SIGTERM, and a watchdog stops it when the launcher is SIGKILLed", async () => {
     for (const signal of ["SIGTERM", "SIGKILL"] as const) {
       const dataDir = path.join(tmp, `launcher-${signal}`);
       const run = launcher({ EMBEDDED_REDIS_DATA_DIR: dataDir });
       await waitUntil(() => run.output().includes("running only Redis"), 60_000, `launcher start (${run.output()})`);
-      assert.match(run.output(), new RegExp(`embedded Redis 8 at redis://127\\.0\\.0\\.1:\\d+, data in .*launcher-${signal}; set REDIS_URL to use your own`));
+      assert.match(
+        run.output(),
+        new RegExp(
+          `embedded Redis 8 at redis://127\\.0\\.0\\.1:\\d+, data in .*launcher-${signal}; set REDIS_URL to use your own`,
+        ),
+      );
       const pid = embeddedPid(dataDir);
       assert.ok(pidAlive(pid));
       run.child.kill(signal);

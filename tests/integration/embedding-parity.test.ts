@@ -24,7 +24,10 @@ describe("all-MiniLM-L6-v2 parity with sentence-transformers", { skip: modelSkip
   for (const how of ["batched", "one at a time"] as const) {
     it(`every reference sentence reaches cosine ≥ 0.99999 (${how}, through the worker pool)`, async () => {
       const e = testEmbedder();
-      const got = how === "batched" ? await e.embed(ref.sentences) : await Promise.all(ref.sentences.map(async (s) => (await e.embed([s]))[0]!));
+      const got =
+        how === "batched"
+          ? await e.embed(ref.sentences)
+          : await Promise.all(ref.sentences.map(async (s) => (await e.embed([s]))[0]!));
       assert.equal(got.length, ref.sentences.length);
       let min = 1;
       ref.vectors.forEach((v, i) => {
@@ -51,7 +54,11 @@ describe("all-MiniLM-L6-v2 parity with sentence-transformers", { skip: modelSkip
 
   it("a paraphrase pair scores clearly above an unrelated pair", async () => {
     const e = testEmbedder();
-    const [a, b, c] = await e.embed([ref.sentences[ref.paraphrase[0]]!, ref.sentences[ref.paraphrase[1]]!, ref.sentences[ref.unrelated[1]]!]);
+    const [a, b, c] = await e.embed([
+      ref.sentences[ref.paraphrase[0]]!,
+      ref.sentences[ref.paraphrase[1]]!,
+      ref.sentences[ref.unrelated[1]]!,
+    ]);
     const para = dot(a!, b!);
     const unrelated = dot(a!, c!);
     assert.ok(para > 0.6, `paraphrase ${para}`);
@@ -73,14 +80,26 @@ describe("all-MiniLM-L6-v2 parity with sentence-transformers", { skip: modelSkip
     delay.disable();
     assert.equal(got.length, long.length);
     const maxBlockMs = delay.max / 1e6;
-    console.log(`embed of ${long.length} long texts: ${wallMs.toFixed(0)} ms; longest event-loop stall ${maxBlockMs.toFixed(1)} ms`);
-    assert.ok(maxBlockMs < wallMs / 8, `the event loop stalled ${maxBlockMs.toFixed(1)} ms during a ${wallMs.toFixed(0)} ms embed`);
-    const loadedHere = Object.keys(require.cache).filter((f) => /onnxruntime-node|@huggingface[\\/]transformers/.test(f));
+    console.log(
+      `embed of ${long.length} long texts: ${wallMs.toFixed(0)} ms; longest event-loop stall ${maxBlockMs.toFixed(1)} ms`,
+    );
+    assert.ok(
+      maxBlockMs < wallMs / 8,
+      `the event loop stalled ${maxBlockMs.toFixed(1)} ms during a ${wallMs.toFixed(0)} ms embed`,
+    );
+    const loadedHere = Object.keys(require.cache).filter((f) =>
+      /onnxruntime-node|@huggingface[\\/]transformers/.test(f),
+    );
     assert.deepEqual(loadedHere, [], "the main thread loaded the model runtime");
   });
 
   it("concurrent first calls share one model load", async () => {
-    const e = createLocalEmbedder({ model: "Xenova/all-MiniLM-L6-v2", modelDir: process.env.EMBEDDING_MODEL_DIR!, cacheDir: "/tmp/mindmate-test-cache", dtype: "fp32" });
+    const e = createLocalEmbedder({
+      model: "Xenova/all-MiniLM-L6-v2",
+      modelDir: process.env.EMBEDDING_MODEL_DIR!,
+      cacheDir: "/tmp/mindmate-test-cache",
+      dtype: "fp32",
+    });
     const results = await Promise.all([e.embed(["one"]), e.embed(["two"]), e.warmUp()]);
     assert.equal(results[0].length, 1);
     assert.equal(e.status().loaded, true);
@@ -89,18 +108,33 @@ describe("all-MiniLM-L6-v2 parity with sentence-transformers", { skip: modelSkip
 });
 
 // EMBEDDING_DTYPE=q8: our int8 graph (scripts/model/build-q8.sh), when it has been built.
-const q8File = process.env.EMBEDDING_MODEL_DIR && path.join(process.env.EMBEDDING_MODEL_DIR, "Xenova/all-MiniLM-L6-v2/onnx/model_quantized.onnx");
-describe("all-MiniLM-L6-v2 q8 (int8) through the pool", { skip: modelSkipReason || (q8File && existsSync(q8File) ? false : "no model_quantized.onnx: run scripts/model/build-q8.sh") }, () => {
-  it("stays close to sentence-transformers (min cosine ≥ 0.95, measured 0.962) and keeps paraphrases apart from unrelated pairs", async () => {
-    const e = createLocalEmbedder({ model: "Xenova/all-MiniLM-L6-v2", modelDir: process.env.EMBEDDING_MODEL_DIR!, cacheDir: "/tmp/mindmate-test-cache", dtype: "q8" });
-    const got = await e.embed(ref.sentences);
-    const min = Math.min(...ref.vectors.map((v, i) => dot(got[i]!, Float32Array.from(v))));
-    console.log(`q8 min cosine vs sentence-transformers: ${min.toFixed(5)}`);
-    assert.ok(min >= 0.95, `min cosine ${min}`);
-    const para = dot(got[ref.paraphrase[0]]!, got[ref.paraphrase[1]]!);
-    assert.ok(para - dot(got[ref.paraphrase[0]]!, got[ref.unrelated[1]]!) > 0.4);
-  });
-});
+const q8File =
+  process.env.EMBEDDING_MODEL_DIR &&
+  path.join(process.env.EMBEDDING_MODEL_DIR, "Xenova/all-MiniLM-L6-v2/onnx/model_quantized.onnx");
+describe(
+  "all-MiniLM-L6-v2 q8 (int8) through the pool",
+  {
+    skip:
+      modelSkipReason ||
+      (q8File && existsSync(q8File) ? false : "no model_quantized.onnx: run scripts/model/build-q8.sh"),
+  },
+  () => {
+    it("stays close to sentence-transformers (min cosine ≥ 0.95, measured 0.962) and keeps paraphrases apart from unrelated pairs", async () => {
+      const e = createLocalEmbedder({
+        model: "Xenova/all-MiniLM-L6-v2",
+        modelDir: process.env.EMBEDDING_MODEL_DIR!,
+        cacheDir: "/tmp/mindmate-test-cache",
+        dtype: "q8",
+      });
+      const got = await e.embed(ref.sentences);
+      const min = Math.min(...ref.vectors.map((v, i) => dot(got[i]!, Float32Array.from(v))));
+      console.log(`q8 min cosine vs sentence-transformers: ${min.toFixed(5)}`);
+      assert.ok(min >= 0.95, `min cosine ${min}`);
+      const para = dot(got[ref.paraphrase[0]]!, got[ref.paraphrase[1]]!);
+      assert.ok(para - dot(got[ref.paraphrase[0]]!, got[ref.unrelated[1]]!) > 0.4);
+    });
+  },
+);
 
 describe("model files missing or corrupt", () => {
   it("a missing folder names the folder and the fix", async () => {
@@ -125,6 +159,9 @@ describe("model files missing or corrupt", () => {
     }
     writeFileSync(path.join(root, "onnx/model.onnx"), "not an onnx file");
     const e = createLocalEmbedder({ model: "Xenova/all-MiniLM-L6-v2", modelDir: dir, cacheDir: dir, dtype: "fp32" });
-    await assert.rejects(e.embed(["x"]), (err: unknown) => isAppError(err, "config:embedding") && /corrupt|model:fetch/.test((err as Error).message));
+    await assert.rejects(
+      e.embed(["x"]),
+      (err: unknown) => isAppError(err, "config:embedding") && /corrupt|model:fetch/.test((err as Error).message),
+    );
   });
 });

@@ -50,9 +50,15 @@ describe("LoCoMo evaluation on one conversation", { skip }, () => {
     assert.ok(r10("lexical") > 0.3, `lexical recall@10 ${r10("lexical")}`);
     for (const k of [1, 5, 10]) {
       const r = (m: "dense" | "lexical" | "hybrid") => result.modes[m]!.recall[`recall@${k}`]!;
-      assert.ok(r("hybrid") >= Math.max(r("dense"), r("lexical")), `@${k}: hybrid ${r("hybrid")} < dense ${r("dense")} / lexical ${r("lexical")}`);
+      assert.ok(
+        r("hybrid") >= Math.max(r("dense"), r("lexical")),
+        `@${k}: hybrid ${r("hybrid")} < dense ${r("dense")} / lexical ${r("lexical")}`,
+      );
     }
-    assert.ok(r10("hybrid") > r10("lexical") + 0.03, `the dense half adds to BM25: ${r10("hybrid")} vs ${r10("lexical")}`);
+    assert.ok(
+      r10("hybrid") > r10("lexical") + 0.03,
+      `the dense half adds to BM25: ${r10("hybrid")} vs ${r10("lexical")}`,
+    );
     assert.deepEqual(await keysWithPrefix(redis, prefix), [], "the eval removes its prefix");
   });
 });

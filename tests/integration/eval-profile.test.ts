@@ -59,18 +59,35 @@ describe("LoCoMo profile check", { skip }, () => {
     writeFileSync(path.join(dir, "conv-test.json"), JSON.stringify(CONVERSATION));
     ai.structured = (b) => {
       const line = /^\[(\d+)\] User: I adopted a dog called Rex/m.exec(b.messages.at(-1)!.content);
-      return JSON.stringify({ facts: line ? [{ category: "family", text: "Has a beagle named Rex", sources: [Number(line[1])], replaces: null }] : [] });
+      return JSON.stringify({
+        facts: line
+          ? [{ category: "family", text: "Has a beagle named Rex", sources: [Number(line[1])], replaces: null }]
+          : [],
+      });
     };
     const memory = await testMemory(server!, raw, prefix);
     const llm = createOpenAiLlm(loadConfig({ OPENAI_API_KEY: "sk-fake", OPENAI_BASE_URL: ai.baseURL }).llm);
-    const result = await runProfileCheck({ memory, llm, model: "gpt-4o-mini", everyTurns: 2, conversations: loadConversations(dir) });
+    const result = await runProfileCheck({
+      memory,
+      llm,
+      model: "gpt-4o-mini",
+      everyTurns: 2,
+      conversations: loadConversations(dir),
+    });
     memory.close();
 
-    assert.equal(ai.structuredRequests().length, 1, "one run after 2 user turns; the final run finds no new user message and calls nothing");
+    assert.equal(
+      ai.structuredRequests().length,
+      1,
+      "one run after 2 user turns; the final run finds no new user message and calls nothing",
+    );
     assert.equal(result.facts, 1);
     assert.equal(result.questions, 2, "Tom's question has no user evidence and is not counted");
     assert.equal(result.covered, 1);
-    assert.deepEqual(result.byCategory, { "4": { n: 1, covered: 1, coverage: 1 }, "1": { n: 1, covered: 0, coverage: 0 } });
+    assert.deepEqual(result.byCategory, {
+      "4": { n: 1, covered: 1, coverage: 1 },
+      "1": { n: 1, covered: 0, coverage: 0 },
+    });
     assert.equal(result.coverage, 0.5);
   });
 });

@@ -31,7 +31,14 @@ describe("fault-injection proxy in front of a real server", () => {
     const c = strictClient(proxy.url);
     const key = `${uniquePrefix("proxy")}k`;
     const res = await c.pipeline().set(key, "v\r\n*binary\x00").get(key).del(key).exec();
-    assert.deepEqual(res?.map(([e, v]) => [e, v]), [[null, "OK"], [null, "v\r\n*binary\x00"], [null, 1]]);
+    assert.deepEqual(
+      res?.map(([e, v]) => [e, v]),
+      [
+        [null, "OK"],
+        [null, "v\r\n*binary\x00"],
+        [null, 1],
+      ],
+    );
     assert.ok(proxy.seen.some((cmd) => cmd[0] === "SET" && cmd[1] === key));
   });
 

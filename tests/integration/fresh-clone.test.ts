@@ -22,7 +22,9 @@ import { testUser, textUpdate } from "../helpers/telegram-updates";
 
 const root = path.resolve(__dirname, "../..");
 const cache = process.env.MINDMATE_CACHE || path.join(os.homedir(), ".cache", "mindmate");
-const skip = existsSync(path.join(cache, "bin", "redis8-server")) ? false : "no cached Redis 8 (run through npm test, which installs it)";
+const skip = existsSync(path.join(cache, "bin", "redis8-server"))
+  ? false
+  : "no cached Redis 8 (run through npm test, which installs it)";
 const tmp = mkdtempSync(path.join(os.tmpdir(), "mm-fresh-clone-"));
 const clone = path.join(tmp, "mindmate");
 // Deleting the clone's node_modules takes longer than the test itself on a busy machine: in the background.
@@ -56,7 +58,12 @@ async function waitUntil<T>(check: () => Promise<T | undefined>, ms: number, wha
 }
 
 function devServer(port: number, env: Record<string, string> = {}) {
-  const child = spawn("npm", ["run", "dev", "--", "-p", String(port)], { cwd: clone, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn("npm", ["run", "dev", "--", "-p", String(port)], {
+    cwd: clone,
+    env: cleanEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -77,13 +84,23 @@ function devServer(port: number, env: Record<string, string> = {}) {
   };
 }
 
-type Health = { status: string; engine?: string; redis: { source: string; url: string }; embedder: { loaded: boolean } };
+type Health = {
+  status: string;
+  engine?: string;
+  redis: { source: string; url: string };
+  embedder: { loaded: boolean };
+};
 
 describe("fresh clone: README command 1, then npm run dev on embedded defaults", { skip }, () => {
   it("npm install exits 0 with nothing set; npm run dev reaches /api/health 200 (vectorset, model loaded); Telegram polls in-process; data survives", async () => {
     execFileSync("git", ["clone", "--quiet", root, clone]);
     const install = Date.now();
-    execFileSync("npm", ["install"], { cwd: clone, env: cleanEnv(), stdio: ["ignore", "pipe", "pipe"], timeout: 10 * 60_000 });
+    execFileSync("npm", ["install"], {
+      cwd: clone,
+      env: cleanEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 10 * 60_000,
+    });
     console.log(`npm install in the fresh clone: ${Math.round((Date.now() - install) / 1000)} s`);
     assert.ok(existsSync(path.join(clone, "node_modules", "next")));
 
@@ -93,7 +110,13 @@ describe("fresh clone: README command 1, then npm run dev on embedded defaults",
     const u = testUser(970001);
     const port = await freePort();
     const started = Date.now();
-    const dev = devServer(port, { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, OPENAI_API_KEY: "sk-test-fake", OPENAI_BASE_URL: ai.baseURL, DEFAULT_MODEL: "gpt-4o-mini" });
+    const dev = devServer(port, {
+      TELEGRAM_BOT_TOKEN: tg.token,
+      TELEGRAM_API_ROOT: tg.apiRoot,
+      OPENAI_API_KEY: "sk-test-fake",
+      OPENAI_BASE_URL: ai.baseURL,
+      DEFAULT_MODEL: "gpt-4o-mini",
+    });
     try {
       const health = await waitUntil(
         async () => {
@@ -104,12 +127,21 @@ describe("fresh clone: README command 1, then npm run dev on embedded defaults",
         150_000,
         () => `health 200 with the model loaded; output:\n${dev.output()}`,
       );
-      console.log(`npm run dev → /api/health 200 with the model loaded: ${Math.round((Date.now() - started) / 1000)} s`);
+      console.log(
+        `npm run dev → /api/health 200 with the model loaded: ${Math.round((Date.now() - started) / 1000)} s`,
+      );
       assert.equal(health.engine, "vectorset");
       assert.equal(health.redis.source, "embedded");
-      assert.match(dev.output(), /embedded Redis 8 at redis:\/\/127\.0\.0\.1:\d+, data in \.data\/redis; set REDIS_URL to use your own/);
+      assert.match(
+        dev.output(),
+        /embedded Redis 8 at redis:\/\/127\.0\.0\.1:\d+, data in \.data\/redis; set REDIS_URL to use your own/,
+      );
 
-      await waitUntil(async () => (tg.callsOf("getUpdates").length > 0 ? true : undefined), 60_000, () => `the dev poller; output:\n${dev.output()}`);
+      await waitUntil(
+        async () => (tg.callsOf("getUpdates").length > 0 ? true : undefined),
+        60_000,
+        () => `the dev poller; output:\n${dev.output()}`,
+      );
       tg.pushUpdates(textUpdate(u, "I live in Lisbon"));
       await tg.waitFor(() => tg.sentTo(u.id).length > 0, 90_000, "a reply from the dev server's poller");
       assert.equal(tg.sentTo(u.id)[0]!.params.text, "You said: I live in Lisbon");
@@ -120,10 +152,19 @@ describe("fresh clone: README command 1, then npm run dev on embedded defaults",
       await dev.stop();
       await Promise.all([tg.close(), ai.close()]);
     }
-    assert.equal(existsSync(path.join(clone, ".data", "redis", "embedded.json")), false, "the embedded Redis stopped with the dev server");
+    assert.equal(
+      existsSync(path.join(clone, ".data", "redis", "embedded.json")),
+      false,
+      "the embedded Redis stopped with the dev server",
+    );
 
     // 3. The conversation is in the data folder: start only the embedded Redis and look.
-    const redisOnly = spawn("npm", ["run", "dev", "--", "--redis-only"], { cwd: clone, env: cleanEnv(), stdio: "ignore", detached: true });
+    const redisOnly = spawn("npm", ["run", "dev", "--", "--redis-only"], {
+      cwd: clone,
+      env: cleanEnv(),
+      stdio: "ignore",
+      detached: true,
+    });
     try {
       const state = await waitUntil(
         async () => {

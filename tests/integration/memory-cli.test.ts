@@ -38,7 +38,13 @@ describe("memory CLIs: export, import, reindex", { skip }, () => {
   let env: Record<string, string>;
   before(() => {
     redis = createRedisClient({ url: server!.url });
-    env = { REDIS_URL: server!.url, REDIS_PREFIX: prefix, VECTOR_ENGINE: server!.engine, EMBEDDING_PROVIDER: "local", EMBEDDING_MODEL_DIR: process.env.EMBEDDING_MODEL_DIR! };
+    env = {
+      REDIS_URL: server!.url,
+      REDIS_PREFIX: prefix,
+      VECTOR_ENGINE: server!.engine,
+      EMBEDDING_PROVIDER: "local",
+      EMBEDDING_MODEL_DIR: process.env.EMBEDDING_MODEL_DIR!,
+    };
   });
   after(async () => {
     await createMemoryContext(memoryOptions(server!, redis, prefix)).engine.dropAll();
@@ -52,7 +58,12 @@ describe("memory CLIs: export, import, reindex", { skip }, () => {
   it("round-trips users through files and rebuilds the index", { timeout: 300_000 }, async () => {
     const memory = createMemory(memoryOptions(server!, redis, prefix, { embedder: testEmbedder(), historyMax: 100 }));
     await memory.init();
-    await memory.appendMessage({ userId: 801, role: "user", content: "My daughter Lena starts school in September", profile: { firstName: "Kim" } });
+    await memory.appendMessage({
+      userId: 801,
+      role: "user",
+      content: "My daughter Lena starts school in September",
+      profile: { firstName: "Kim" },
+    });
     await memory.appendMessage({ userId: 801, role: "assistant", content: "That is a big step for Lena!" });
     await memory.appendMessage({ userId: 802, role: "user", content: "I am allergic to peanuts" });
     const history801 = await memory.getHistory(801, 100);
@@ -79,7 +90,10 @@ describe("memory CLIs: export, import, reindex", { skip }, () => {
     const imported = run("memory-import", [], env, one.stdout);
     assert.equal(imported.code, 0, imported.stderr);
     assert.deepEqual(await memory.getHistory(801, 100), history801);
-    assert.deepEqual((await memory.recall({ userId: 801, query: "when does my kid begin school", k: 2 })).hits, recall801.hits);
+    assert.deepEqual(
+      (await memory.recall({ userId: 801, query: "when does my kid begin school", k: 2 })).hits,
+      recall801.hits,
+    );
 
     const replaced = run("memory-import", ["--file", path.join(dir, "all.jsonl"), "--replace"], env);
     assert.equal(replaced.code, 0, replaced.stderr);
@@ -99,7 +113,11 @@ describe("memory CLIs: export, import, reindex", { skip }, () => {
     const badImport = run("memory-import", ["--file", path.join(dir, "bad.json")], env);
     assert.equal(badImport.code, 1);
     assert.match(badImport.stderr, /Not a MindMate user export/);
-    const down = run("memory-export", ["--all"], { ...env, REDIS_URL: "redis://127.0.0.1:1", REDIS_CONNECT_TIMEOUT_MS: "300" });
+    const down = run("memory-export", ["--all"], {
+      ...env,
+      REDIS_URL: "redis://127.0.0.1:1",
+      REDIS_CONNECT_TIMEOUT_MS: "300",
+    });
     assert.equal(down.code, 1);
     assert.match(down.stderr, /memory:export failed \(unavailable:redis\)/);
     memory.close();

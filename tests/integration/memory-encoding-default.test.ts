@@ -29,7 +29,10 @@ describe("default vector encoding", { skip: available.length === 0 ? missing.joi
         await m1.init();
         await m1.appendMessage({ userId: 11, role: "user", content: "compact vectors by default" });
         assert.equal(await raw.hget(`${fresh}m:_meta`, "encoding"), DEFAULT_ENCODING[server.engine]);
-        assert.equal((await m1.recall({ userId: 11, query: "compact vectors", k: 1, mode: "dense" })).hits[0]?.content, "compact vectors by default");
+        assert.equal(
+          (await m1.recall({ userId: 11, query: "compact vectors", k: 1, mode: "dense" })).hits[0]?.content,
+          "compact vectors by default",
+        );
         m1.close();
 
         const old = uniquePrefix("enc");
@@ -42,7 +45,9 @@ describe("default vector encoding", { skip: available.length === 0 ? missing.joi
         await unset.init(); // no config:vector: the stored encoding is adopted
         await unset.appendMessage({ userId: 12, role: "user", content: "written after the upgrade" });
         assert.equal(await raw.hget(`${old}m:_meta`, "encoding"), "float32");
-        const hits = (await unset.recall({ userId: 12, query: "written release upgrade", k: 5, mode: "dense" })).hits.map((h) => h.content).sort();
+        const hits = (await unset.recall({ userId: 12, query: "written release upgrade", k: 5, mode: "dense" })).hits
+          .map((h) => h.content)
+          .sort();
         assert.deepEqual(hits, ["written after the upgrade", "written by an older release"]);
         unset.close();
 

@@ -7,7 +7,14 @@ import { contextFor } from "@/lib/memory/contextual";
 import { TRUNCATION_MARKER } from "@/lib/memory/text";
 import { createRedisClient } from "@/lib/redis/client";
 import { hashBagEmbedder, memoryOptions, roundTripCounter, testMemory } from "../helpers/memory";
-import { deletePrefix, keysWithPrefix, rawClient, testServers, uniquePrefix, type TestServer } from "../helpers/servers";
+import {
+  deletePrefix,
+  keysWithPrefix,
+  rawClient,
+  testServers,
+  uniquePrefix,
+  type TestServer,
+} from "../helpers/servers";
 
 const { available, missing } = testServers();
 for (const reason of missing) it(`memory facade on ${reason.split(" ")[0]}`, { skip: reason }, () => undefined);
@@ -22,7 +29,8 @@ async function keyspaceText(raw: Redis, prefix: string): Promise<string> {
     else if (type === "list") parts.push(...(await raw.lrange(key, 0, -1)));
     else if (type === "set") parts.push(...(await raw.smembers(key)));
     else if (type === "zset") parts.push(...(await raw.zrange(key, 0, "-1")));
-    else if (type === "hash") for (const [f, v] of Object.entries(await raw.hgetallBuffer(key))) parts.push(f, v.toString("latin1"));
+    else if (type === "hash")
+      for (const [f, v] of Object.entries(await raw.hgetallBuffer(key))) parts.push(f, v.toString("latin1"));
     else if (type === "ReJSON-RL") parts.push(String(await raw.call("JSON.GET", key)));
     else if (type === "vectorset") parts.push(...((await raw.call("VRANDMEMBER", key, 100000)) as string[]));
     else parts.push(`<${type}>`);
@@ -64,10 +72,20 @@ for (const server of available) {
       await memory.appendMessage({ userId: 11, role: "user", content: "warm up the connection" });
       const rt = roundTripCounter(redis);
       try {
-        const m = await memory.appendMessage({ userId: 11, role: "user", content: "I adopted a cat named Miso", profile: { firstName: "Ana" } });
+        const m = await memory.appendMessage({
+          userId: 11,
+          role: "user",
+          content: "I adopted a cat named Miso",
+          profile: { firstName: "Ana" },
+        });
         assert.equal(rt.count, 1, "appendMessage round trips");
         rt.reset();
-        await memory.appendMessage({ userId: 11, role: "assistant", content: "Lovely!", usage: { promptTokens: 10, completionTokens: 3 } });
+        await memory.appendMessage({
+          userId: 11,
+          role: "assistant",
+          content: "Lovely!",
+          usage: { promptTokens: 10, completionTokens: 3 },
+        });
         assert.equal(rt.count, 1, "assistant append round trips");
         rt.reset();
         const h = await memory.getHistory(11, 10);
@@ -75,7 +93,10 @@ for (const server of available) {
         rt.reset();
         await memory.getHistory(11, 10, { before: m.id });
         assert.equal(rt.count, 1, "getHistory(before) round trips");
-        assert.deepEqual(h.map((x) => x.content), ["warm up the connection", "I adopted a cat named Miso", "Lovely!"]);
+        assert.deepEqual(
+          h.map((x) => x.content),
+          ["warm up the connection", "I adopted a cat named Miso", "Lovely!"],
+        );
       } finally {
         rt.restore();
       }
@@ -84,12 +105,26 @@ for (const server of available) {
     it("history: oldest first, unique time-sortable ids, capped at historyMax, TTL refreshed", async () => {
       const { memory, prefix } = await make({ historyMax: 5, ttlDays: 2 });
       const sent = [];
-      for (let i = 0; i < 8; i++) sent.push(await memory.appendMessage({ userId: 12, role: i % 2 ? "assistant" : "user", content: `message ${i}`, tgMessageId: 100 + i }));
+      for (let i = 0; i < 8; i++)
+        sent.push(
+          await memory.appendMessage({
+            userId: 12,
+            role: i % 2 ? "assistant" : "user",
+            content: `message ${i}`,
+            tgMessageId: 100 + i,
+          }),
+        );
       assert.equal(new Set(sent.map((m) => m.id)).size, 8);
-      assert.deepEqual([...sent.map((m) => m.id)].sort(), sent.map((m) => m.id));
+      assert.deepEqual(
+        [...sent.map((m) => m.id)].sort(),
+        sent.map((m) => m.id),
+      );
       assert.equal(await raw.llen(`${prefix}h:12`), 5);
       const h = await memory.getHistory(12);
-      assert.deepEqual(h.map((m) => m.content), ["message 3", "message 4", "message 5", "message 6", "message 7"]);
+      assert.deepEqual(
+        h.map((m) => m.content),
+        ["message 3", "message 4", "message 5", "message 6", "message 7"],
+      );
       assert.equal(h[0]!.tgMessageId, 103);
       assert.equal(h[0]!.role, "assistant");
       assert.equal(h[1]!.role, "user");
@@ -106,10 +141,20 @@ for (const server of available) {
     it("getHistory pages back with before and respects limit", async () => {
       const { memory } = await make();
       const sent = [];
-      for (let i = 0; i < 10; i++) sent.push(await memory.appendMessage({ userId: 13, role: "user", content: `m${i}` }));
-      assert.deepEqual((await memory.getHistory(13, 3)).map((m) => m.content), ["m7", "m8", "m9"]);
-      assert.deepEqual((await memory.getHistory(13, 3, { before: sent[7]!.id })).map((m) => m.content), ["m4", "m5", "m6"]);
-      assert.deepEqual((await memory.getHistory(13, 50, { before: sent[2]!.id })).map((m) => m.content), ["m0", "m1"]);
+      for (let i = 0; i < 10; i++)
+        sent.push(await memory.appendMessage({ userId: 13, role: "user", content: `m${i}` }));
+      assert.deepEqual(
+        (await memory.getHistory(13, 3)).map((m) => m.content),
+        ["m7", "m8", "m9"],
+      );
+      assert.deepEqual(
+        (await memory.getHistory(13, 3, { before: sent[7]!.id })).map((m) => m.content),
+        ["m4", "m5", "m6"],
+      );
+      assert.deepEqual(
+        (await memory.getHistory(13, 50, { before: sent[2]!.id })).map((m) => m.content),
+        ["m0", "m1"],
+      );
       assert.deepEqual(await memory.getHistory(13, 5, { before: sent[0]!.id }), []);
       assert.deepEqual(await memory.getHistory(999, 5), []);
     });
@@ -119,9 +164,25 @@ for (const server of available) {
       const empty = await memory.getSettings(14);
       assert.equal(empty.personal, true);
       assert.equal(empty.messages, 0);
-      await memory.appendMessage({ userId: 14, role: "user", content: "hi", profile: { firstName: "Bo", username: "bo_b", language: "de" }, at: new Date("2024-01-01T00:00:00Z") });
-      await memory.appendMessage({ userId: 14, role: "assistant", content: "hello", usage: { promptTokens: 120, completionTokens: 7 } });
-      await memory.appendMessage({ userId: 14, role: "assistant", content: "more", usage: { promptTokens: 30, completionTokens: 5 } });
+      await memory.appendMessage({
+        userId: 14,
+        role: "user",
+        content: "hi",
+        profile: { firstName: "Bo", username: "bo_b", language: "de" },
+        at: new Date("2024-01-01T00:00:00Z"),
+      });
+      await memory.appendMessage({
+        userId: 14,
+        role: "assistant",
+        content: "hello",
+        usage: { promptTokens: 120, completionTokens: 7 },
+      });
+      await memory.appendMessage({
+        userId: 14,
+        role: "assistant",
+        content: "more",
+        usage: { promptTokens: 30, completionTokens: 5 },
+      });
       const s = await memory.getSettings(14);
       assert.equal(s.firstName, "Bo");
       assert.equal(s.username, "bo_b");
@@ -137,7 +198,9 @@ for (const server of available) {
       assert.equal(t.personal, false);
       assert.equal(t.model, "gpt-4.1");
       assert.equal(t.summary, "likes tea");
-      await assert.rejects(memory.updateSettings(14, { personal: "yes" } as never), (e) => isAppError(e, "bad_request:memory"));
+      await assert.rejects(memory.updateSettings(14, { personal: "yes" } as never), (e) =>
+        isAppError(e, "bad_request:memory"),
+      );
     });
 
     it("users index: listUsers by activity, messages, id and query", async () => {
@@ -150,13 +213,25 @@ for (const server of available) {
       await memory.appendMessage({ userId: 20, role: "user", content: "d" });
       const byActivity = await memory.listUsers();
       assert.equal(byActivity.total, 3);
-      assert.deepEqual(byActivity.users.map((u) => u.userId), [20, 22, 21]);
+      assert.deepEqual(
+        byActivity.users.map((u) => u.userId),
+        [20, 22, 21],
+      );
       assert.ok(byActivity.users[0]!.lastActiveAt);
-      assert.deepEqual((await memory.listUsers({ sort: "lastActive", order: "asc", offset: 1, limit: 1 })).users.map((u) => u.userId), [22]);
+      assert.deepEqual(
+        (await memory.listUsers({ sort: "lastActive", order: "asc", offset: 1, limit: 1 })).users.map((u) => u.userId),
+        [22],
+      );
       assert.deepEqual((await memory.listUsers({ sort: "messages" })).users.map((u) => u.userId)[0], 22);
-      assert.deepEqual((await memory.listUsers({ sort: "userId", order: "asc" })).users.map((u) => u.userId), [20, 21, 22]);
+      assert.deepEqual(
+        (await memory.listUsers({ sort: "userId", order: "asc" })).users.map((u) => u.userId),
+        [20, 21, 22],
+      );
       const q = await memory.listUsers({ query: "@ALI" });
-      assert.deepEqual(q.users.map((u) => u.userId), [21]);
+      assert.deepEqual(
+        q.users.map((u) => u.userId),
+        [21],
+      );
       assert.equal(q.total, 1);
       await assert.rejects(memory.listUsers({ limit: 0 }), (e) => isAppError(e, "bad_request:memory"));
     });
@@ -185,7 +260,11 @@ for (const server of available) {
       assert.equal(stored.truncated, true);
       assert.ok((await memory.listMemories(31, { limit: 1 })).items[0]!.content.endsWith(TRUNCATION_MARKER));
 
-      await memory.appendMessage({ userId: 31, role: "user", content: "bell\u0007 esc\u001b[0m tab\tnl\nnul\u0000 half\uD83D pair😀" });
+      await memory.appendMessage({
+        userId: 31,
+        role: "user",
+        content: "bell\u0007 esc\u001b[0m tab\tnl\nnul\u0000 half\uD83D pair😀",
+      });
       assert.equal((await memory.getHistory(31)).at(-1)!.content, "bell esc[0m tab\tnl\nnul half\uFFFD pair😀");
     });
 
@@ -201,7 +280,9 @@ for (const server of available) {
         await assert.rejects(memory.clear(bad), isBad);
         await assert.rejects(memory.exportUser(bad), isBad);
       }
-      await assert.rejects(memory.appendMessage({ userId: 1, role: "robot" as never, content: "x" }), (e) => isAppError(e, "bad_request:memory"));
+      await assert.rejects(memory.appendMessage({ userId: 1, role: "robot" as never, content: "x" }), (e) =>
+        isAppError(e, "bad_request:memory"),
+      );
     });
 
     it("recall: per user, global, excludeIds, minScore, modes, engine and time reported", async () => {
@@ -265,8 +346,19 @@ for (const server of available) {
       const { memory, prefix } = await make();
       const uid = 918273645;
       const secret = "zanzibarquokka";
-      await memory.appendMessage({ userId: uid, role: "user", content: `my password hint is ${secret}`, profile: { username: "forgetme" }, meta: { tag: secret } });
-      await memory.appendMessage({ userId: uid, role: "assistant", content: `noted ${secret}`, usage: { promptTokens: 1, completionTokens: 1 } });
+      await memory.appendMessage({
+        userId: uid,
+        role: "user",
+        content: `my password hint is ${secret}`,
+        profile: { username: "forgetme" },
+        meta: { tag: secret },
+      });
+      await memory.appendMessage({
+        userId: uid,
+        role: "assistant",
+        content: `noted ${secret}`,
+        usage: { promptTokens: 1, completionTokens: 1 },
+      });
       await memory.updateSettings(uid, { summary: `knows ${secret}` });
       await memory.appendMessage({ userId: 52, role: "user", content: "someone else stays" });
       assert.match(await keyspaceText(raw, prefix), new RegExp(`${uid}|${secret}`), "the user's data is there before");
@@ -285,11 +377,26 @@ for (const server of available) {
       const embedder = hashBagEmbedder();
       const { memory } = await make({ embedder });
       const uid = 61;
-      const texts = ["I work as a nurse in Porto", "my favourite food is bacalhau", "I run every Sunday morning", "", "my brother plays the cello"];
+      const texts = [
+        "I work as a nurse in Porto",
+        "my favourite food is bacalhau",
+        "I run every Sunday morning",
+        "",
+        "my brother plays the cello",
+      ];
       // each with the previous memory as context, as the bot stores them (re-embedding derives the same)
       let previous: { content: string; ts: number } | undefined;
       for (const [i, t] of texts.entries()) {
-        await memory.appendMessage({ userId: uid, role: i % 2 ? "assistant" : "user", content: t, tgMessageId: i, usage: i % 2 ? { promptTokens: 5, completionTokens: 2 } : undefined, profile: { firstName: "Rui" }, meta: { n: String(i) }, context: contextFor(previous, Date.now()) });
+        await memory.appendMessage({
+          userId: uid,
+          role: i % 2 ? "assistant" : "user",
+          content: t,
+          tgMessageId: i,
+          usage: i % 2 ? { promptTokens: 5, completionTokens: 2 } : undefined,
+          profile: { firstName: "Rui" },
+          meta: { n: String(i) },
+          context: contextFor(previous, Date.now()),
+        });
         if (t) previous = { content: t, ts: Date.now() };
       }
       await memory.updateSettings(uid, { model: "gpt-4o", personal: false, summary: "nurse in Porto" });
@@ -301,7 +408,16 @@ for (const server of available) {
             // k covers every memory. Raw BM25 values depend on index-wide statistics (RediSearch
             // counts deleted documents until its GC runs), so lexical hits compare by rank only.
             const hits = (await memory.recall({ userId: uid, query, k: 10, mode })).hits;
-            out.push(hits.map((h) => [mode === "lexical" ? "rank" : h.score.toFixed(6), h.id, h.content, h.role, h.ts, JSON.stringify(h.meta)]));
+            out.push(
+              hits.map((h) => [
+                mode === "lexical" ? "rank" : h.score.toFixed(6),
+                h.id,
+                h.content,
+                h.role,
+                h.ts,
+                JSON.stringify(h.meta),
+              ]),
+            );
           }
         }
         return out;
@@ -315,7 +431,10 @@ for (const server of available) {
       assert.equal(exported.history.length, 5);
       assert.equal(exported.memories.length, 4, "blank message has no memory");
       assert.ok(exported.memories.every((m) => m.vector && m.embedder === embedder.id));
-      assert.deepEqual(exported.memories.map((m) => m.content), texts.filter(Boolean));
+      assert.deepEqual(
+        exported.memories.map((m) => m.content),
+        texts.filter(Boolean),
+      );
 
       await assert.rejects(memory.importUser(exported), (e) => isAppError(e, "conflict:memory"));
       await memory.forget(uid);
@@ -330,7 +449,10 @@ for (const server of available) {
       // Without vectors (or from another embedder) the text is embedded again: same results here.
       const noVectors = await memory.exportUser(uid);
       assert.ok(noVectors.memories.every((m) => m.vector === undefined));
-      const foreign = { ...exported, memories: exported.memories.map((m) => ({ ...m, embedder: "openai:other-model" })) };
+      const foreign = {
+        ...exported,
+        memories: exported.memories.map((m) => ({ ...m, embedder: "openai:other-model" })),
+      };
       for (const doc of [noVectors, foreign]) {
         const before = embedder.texts;
         await memory.importUser(doc, { replace: true });
@@ -338,13 +460,20 @@ for (const server of available) {
         assert.deepEqual(await memory.getHistory(uid, 100), history);
         assert.deepEqual(await recallAll(), recalled);
       }
-      await assert.rejects(memory.importUser({ ...exported, version: 2 } as never), (e) => isAppError(e, "bad_request:memory"));
+      await assert.rejects(memory.importUser({ ...exported, version: 2 } as never), (e) =>
+        isAppError(e, "bad_request:memory"),
+      );
     });
 
     it("stats: users, summed message/token counters, memories, index info, journal", async () => {
       const { memory } = await make();
       await memory.appendMessage({ userId: 71, role: "user", content: "one" });
-      await memory.appendMessage({ userId: 71, role: "assistant", content: "two", usage: { promptTokens: 40, completionTokens: 9 } });
+      await memory.appendMessage({
+        userId: 71,
+        role: "assistant",
+        content: "two",
+        usage: { promptTokens: 40, completionTokens: 9 },
+      });
       await memory.appendMessage({ userId: 72, role: "user", content: "three" });
       await memory.appendMessage({ userId: 72, role: "system", content: "system note" });
       const s = await memory.stats();
@@ -367,7 +496,11 @@ for (const server of available) {
         await assert.rejects(memory.recall({ userId: 1, query: "anything" }), unavailable);
         const m = await memory.appendMessage({ userId: 1, role: "user", content: "kept while down" });
         assert.deepEqual(memory.journalState(), { degraded: true, pending: 1 });
-        assert.deepEqual((await memory.getHistory(1)).map((x) => x.id), [m.id], "served from the journal");
+        assert.deepEqual(
+          (await memory.getHistory(1)).map((x) => x.id),
+          [m.id],
+          "served from the journal",
+        );
         memory.close();
       } finally {
         down.disconnect();

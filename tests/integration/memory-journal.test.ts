@@ -22,7 +22,11 @@ function flavours(): Flavour[] {
   const dir = process.env.MM_SERVER_BIN_DIR;
   const wrapper = (file: string) => (dir && existsSync(path.join(dir, file)) ? path.join(dir, file) : undefined);
   return [
-    { name: "redis7", binary: wrapper("redis7-server") ?? (existsSync("/usr/bin/redis-server") ? "/usr/bin/redis-server" : undefined), engine: "scan" },
+    {
+      name: "redis7",
+      binary: wrapper("redis7-server") ?? (existsSync("/usr/bin/redis-server") ? "/usr/bin/redis-server" : undefined),
+      engine: "scan",
+    },
     { name: "valkey8", binary: wrapper("valkey8-server"), engine: "scan" },
     { name: "redis8", binary: wrapper("redis8-server"), engine: "vectorset" },
     { name: "redis-stack", binary: wrapper("redis-stack-server"), engine: "redisearch" },
@@ -41,20 +45,52 @@ async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms 
 // the default everysec a busy disk makes Redis postpone the AOF write (up to 2 s) while it already
 // answers, and a SIGKILL then loses acknowledged writes — a server setting, not a journal bug.
 async function startServer(binary: string, port: number, dir: string): Promise<ChildProcess> {
-  const proc = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no", "--logfile", path.join(dir, "log.txt")], { stdio: "ignore" });
-  const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const proc = spawn(
+    binary,
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      dir,
+      "--appendonly",
+      "yes",
+      "--appendfsync",
+      "always",
+      "--save",
+      "",
+      "--daemonize",
+      "no",
+      "--logfile",
+      path.join(dir, "log.txt"),
+    ],
+    { stdio: "ignore" },
+  );
+  const probe = new Redis({
+    port,
+    host: "127.0.0.1",
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   probe.on("error", () => undefined);
   try {
-    await waitFor(`redis on ${port}`, async () => {
-      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`redis-server exited (${proc.exitCode ?? proc.signalCode}); see ${dir}/log.txt`);
-      try {
-        if (probe.status !== "ready") await probe.connect();
-        return (await probe.ping()) === "PONG";
-      } catch {
-        probe.disconnect();
-        return false;
-      }
-    }, 10_000);
+    await waitFor(
+      `redis on ${port}`,
+      async () => {
+        if (proc.exitCode !== null || proc.signalCode !== null)
+          throw new Error(`redis-server exited (${proc.exitCode ?? proc.signalCode}); see ${dir}/log.txt`);
+        try {
+          if (probe.status !== "ready") await probe.connect();
+          return (await probe.ping()) === "PONG";
+        } catch {
+          probe.disconnect();
+          return false;
+        }
+      },
+      10_000,
+    );
     // Make sure we talk to OUR process, not someone else's server on the same port.
     const pid = /process_id:(\d+)/.exec(await probe.info("server"))?.[1];
     if (Number(pid) !== proc.pid) throw new Error(`port ${port} answered from pid ${pid}, not ours (${proc.pid})`);
@@ -92,16 +128,23 @@ async function startOnFreePort(binary: string, dir: string): Promise<{ proc: Chi
 /** The journal file this process writes for base name `base` (JOURNAL_FILE; one file per process). */
 function ownJournalFile(base: string): string {
   const prefix = `${path.basename(base)}.`;
-  const mine = readdirSync(path.dirname(base)).filter((f) => f.startsWith(prefix) && new RegExp(`\\.${process.pid}\\.\\d+$`).test(f));
+  const mine = readdirSync(path.dirname(base)).filter(
+    (f) => f.startsWith(prefix) && new RegExp(`\\.${process.pid}\\.\\d+$`).test(f),
+  );
   assert.equal(mine.length, 1, `one journal file of this process for ${base}: ${mine.join(", ")}`);
   return path.join(path.dirname(base), mine[0]!);
 }
 
-const killed = (proc: ChildProcess) => new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once("exit", () => resolve())));
+const killed = (proc: ChildProcess) =>
+  new Promise<void>((resolve) =>
+    proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once("exit", () => resolve()),
+  );
 
 for (const flavour of flavours()) {
   describe(`journal: ${flavour.name} (${flavour.engine}) killed mid-stream and restarted`, () => {
-    const skip = flavour.binary ? false : `no ${flavour.name} server binary (MM_SERVER_BIN_DIR not set: run scripts/test-servers.sh start)`;
+    const skip = flavour.binary
+      ? false
+      : `no ${flavour.name} server binary (MM_SERVER_BIN_DIR not set: run scripts/test-servers.sh start)`;
     it("every message ends up in Redis exactly once and in order", { skip, timeout: 90_000 }, async () => {
       const binary = flavour.binary!;
       const dir = mkdtempSync(path.join(tmpdir(), "mm-journal-srv-"));
@@ -109,16 +152,40 @@ for (const flavour of flavours()) {
       const port = started.port;
       let proc = started.proc;
       const url = `redis://127.0.0.1:${port}`;
-      const server: TestServer = { name: flavour.name, url, kind: "redis", engine: flavour.engine, search: false, vectorSets: false, json: false };
-      const redis = createRedisClient({ url, connectTimeoutMs: 300, commandTimeoutMs: 1000, name: "mindmate-journal-test" });
+      const server: TestServer = {
+        name: flavour.name,
+        url,
+        kind: "redis",
+        engine: flavour.engine,
+        search: false,
+        vectorSets: false,
+        json: false,
+      };
+      const redis = createRedisClient({
+        url,
+        connectTimeoutMs: 300,
+        commandTimeoutMs: 1000,
+        name: "mindmate-journal-test",
+      });
       const prefix = uniquePrefix("journal");
       const journalFile = path.join(dir, "journal.jsonl");
-      const memory = createMemory(memoryOptions(server, redis, prefix, { historyMax: 1000, journal: { max: 1000, file: journalFile } }));
+      const memory = createMemory(
+        memoryOptions(server, redis, prefix, { historyMax: 1000, journal: { max: 1000, file: journalFile } }),
+      );
       try {
         await memory.init();
         const uid = 4242;
         const sent: string[] = [];
-        const send = async (i: number) => sent.push((await memory.appendMessage({ userId: uid, role: i % 2 ? "assistant" : "user", content: `message number ${i}` })).id);
+        const send = async (i: number) =>
+          sent.push(
+            (
+              await memory.appendMessage({
+                userId: uid,
+                role: i % 2 ? "assistant" : "user",
+                content: `message number ${i}`,
+              })
+            ).id,
+          );
         for (let i = 0; i < 15; i++) await send(i);
         assert.deepEqual(memory.journalState(), { degraded: false, pending: 0 });
 
@@ -131,9 +198,16 @@ for (const flavour of flavours()) {
         const state = memory.journalState();
         assert.equal(state.degraded, true);
         assert.ok(state.pending >= 24, `pending ${state.pending}`);
-        assert.ok(readFileSync(ownJournalFile(journalFile), "utf8").includes("message number 39"), "journal mirrored to the file");
+        assert.ok(
+          readFileSync(ownJournalFile(journalFile), "utf8").includes("message number 39"),
+          "journal mirrored to the file",
+        );
         const local = await memory.getHistory(uid, 100);
-        assert.deepEqual(local.map((m) => m.id), sent.slice(40 - local.length), "reads are served from the journal while down");
+        assert.deepEqual(
+          local.map((m) => m.id),
+          sent.slice(40 - local.length),
+          "reads are served from the journal while down",
+        );
 
         proc = await startServer(binary, port, dir); // same port, same dir: the AOF brings back the first messages
         await waitFor("journal replay", () => memory.journalState().pending === 0);
@@ -145,13 +219,23 @@ for (const flavour of flavours()) {
           assert.deepEqual(ids, sent, "every message exactly once, in order");
           assert.equal(await raw.hget(`${prefix}u:${uid}`, "messages"), "40", "counters applied exactly once");
           assert.equal((await memory.listMemories(uid, { limit: 100 })).total, 40, "every long-term memory once");
-          assert.equal((await memory.recall({ userId: uid, query: "message number", mode: "dense", k: 100 })).hits.length, 40);
-          assert.deepEqual(await raw.keys(`${prefix}applied:*`), [], "unkeyed appends are guarded by their records: no applied:<id> keys");
+          assert.equal(
+            (await memory.recall({ userId: uid, query: "message number", mode: "dense", k: 100 })).hits.length,
+            40,
+          );
+          assert.deepEqual(
+            await raw.keys(`${prefix}applied:*`),
+            [],
+            "unkeyed appends are guarded by their records: no applied:<id> keys",
+          );
         } finally {
           raw.disconnect();
         }
         assert.equal(readFileSync(ownJournalFile(journalFile), "utf8"), "", "journal file emptied after replay");
-        assert.deepEqual((await memory.getHistory(uid, 100)).map((m) => m.id), sent);
+        assert.deepEqual(
+          (await memory.getHistory(uid, 100)).map((m) => m.id),
+          sent,
+        );
       } finally {
         memory.close();
         redis.disconnect();
@@ -189,7 +273,10 @@ for (const server of available) {
       const sent: string[] = [];
       for (let i = 0; i < 20; i++) {
         if (i === 12) await offline.updateSettings(uid, { model: "replayed-model" });
-        else sent.push((await offline.appendMessage({ userId: uid, role: "user", content: `journaled ${i} about apples` })).id);
+        else
+          sent.push(
+            (await offline.appendMessage({ userId: uid, role: "user", content: `journaled ${i} about apples` })).id,
+          );
         if (i === 9) copyFileSync(ownJournalFile(file), path.join(dir, "first-half.jsonl")); // a legacy-named file: adopted
       }
       offline.close();
@@ -197,7 +284,9 @@ for (const server of available) {
       assert.equal(offline.journalState().pending, 20);
 
       // 2. A process replays the first half, then "crashes" before its acks reach the full file.
-      const first = createMemory(memoryOptions(server, live, prefix, { journal: { max: 100, file: path.join(dir, "first-half.jsonl") } }));
+      const first = createMemory(
+        memoryOptions(server, live, prefix, { journal: { max: 100, file: path.join(dir, "first-half.jsonl") } }),
+      );
       await first.init();
       await waitFor("first half replayed", () => first.journalState().pending === 0);
       first.close();
@@ -207,14 +296,22 @@ for (const server of available) {
       await second.init();
       await waitFor("full replay", () => second.journalState().pending === 0);
 
-      assert.deepEqual((await second.getHistory(uid, 100)).map((m) => m.id), sent, "each message once, in order");
+      assert.deepEqual(
+        (await second.getHistory(uid, 100)).map((m) => m.id),
+        sent,
+        "each message once, in order",
+      );
       const settings = await second.getSettings(uid);
       assert.equal(settings.messages, 19, "counters once");
       assert.equal(settings.model, "replayed-model");
       assert.equal((await second.listMemories(uid, { limit: 100 })).total, 19, "memories once");
       assert.equal((await second.recall({ userId: uid, query: "apples", mode: "dense", k: 50 })).hits.length, 19);
       const raw = rawClient(server.url);
-      assert.deepEqual(await raw.keys(`${prefix}applied:*`), [], "replayed twice, guarded by the records alone: no applied:<id> keys");
+      assert.deepEqual(
+        await raw.keys(`${prefix}applied:*`),
+        [],
+        "replayed twice, guarded by the records alone: no applied:<id> keys",
+      );
       raw.disconnect();
       second.close();
     });

@@ -36,13 +36,23 @@ for (const server of available) {
       await memory.init();
       const users = [301, 302, 303];
       for (const u of users) {
-        for (let i = 0; i < 50; i++) await memory.appendMessage({ userId: u, role: "user", content: `user ${u} fact ${i} topic${i % 7} color${i % 5}`, meta: { i: String(i) } });
+        for (let i = 0; i < 50; i++)
+          await memory.appendMessage({
+            userId: u,
+            role: "user",
+            content: `user ${u} fact ${i} topic${i % 7} color${i % 5}`,
+            meta: { i: String(i) },
+          });
       }
       await memory.appendMessage({ userId: 301, role: "user", content: "I keep bees on the roof" });
       memory.close();
 
       const ctx = createMemoryContext(memoryOptions(server, redis, prefix, { embedder: newModel }));
-      await assert.rejects(ctx.engine.ensureIndex(), (e) => isAppError(e, "config:vector"), "the old index refuses the new model");
+      await assert.rejects(
+        ctx.engine.ensureIndex(),
+        (e) => isAppError(e, "config:vector"),
+        "the old index refuses the new model",
+      );
 
       const phases: string[] = [];
       const interruptAt = (phase: ReindexProgress["phase"], after: number) => (p: ReindexProgress) => {
@@ -69,10 +79,17 @@ for (const server of available) {
       assert.equal(hits[0]?.content, "I keep bees on the roof");
       const listed = await fresh.listMemories(302, { limit: 100 });
       assert.equal(new Set(listed.items.map((m) => m.id)).size, 50);
-      assert.ok(listed.items.every((m) => m.meta?.i !== undefined), "meta survives");
+      assert.ok(
+        listed.items.every((m) => m.meta?.i !== undefined),
+        "meta survives",
+      );
       const calls = newModel.texts;
       // +1: the first batch after the resume re-embeds its neighbour (the context, lib/memory/contextual.ts)
-      assert.equal(calls, 151 + 1 + 1, "each memory embedded once by the new model (+1 neighbour after the resume, +1 query)");
+      assert.equal(
+        calls,
+        151 + 1 + 1,
+        "each memory embedded once by the new model (+1 neighbour after the resume, +1 query)",
+      );
       fresh.close();
     });
   });

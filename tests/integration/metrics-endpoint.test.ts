@@ -74,7 +74,13 @@ describe("GET /api/metrics", { skip }, () => {
   let resetConfig: () => void;
 
   before(async () => {
-    Object.assign(process.env, { REDIS_URL: server!.url, REDIS_PREFIX: prefix, TELEGRAM_BOT_TOKEN: "", LOG_LEVEL: "error", METRICS_TOKEN: TOKEN });
+    Object.assign(process.env, {
+      REDIS_URL: server!.url,
+      REDIS_PREFIX: prefix,
+      TELEGRAM_BOT_TOKEN: "",
+      LOG_LEVEL: "error",
+      METRICS_TOKEN: TOKEN,
+    });
     raw = rawClient(server!.url);
     ({ resetConfigForTests: resetConfig } = await import("@/lib/config"));
     resetConfig();
@@ -105,7 +111,14 @@ describe("GET /api/metrics", { skip }, () => {
   });
 
   it("answers 401 (JSON error) without the right bearer token", async () => {
-    for (const auth of [undefined, "Bearer wrong-token-wrong-token-00", `Bearer ${TOKEN}x`, `Basic ${TOKEN}`, TOKEN, `Bearer ${TOKEN.slice(0, -1)}`]) {
+    for (const auth of [
+      undefined,
+      "Bearer wrong-token-wrong-token-00",
+      `Bearer ${TOKEN}x`,
+      `Basic ${TOKEN}`,
+      TOKEN,
+      `Bearer ${TOKEN.slice(0, -1)}`,
+    ]) {
       const res = await scrape(GET, auth);
       assert.equal(res.status, 401, String(auth));
       assert.match(res.headers.get("www-authenticate") ?? "", /^Bearer/);
@@ -125,7 +138,10 @@ describe("GET /api/metrics", { skip }, () => {
     await raw.hincrby(metricsKey(prefix, "recall", old), String(bucketIndex(800)), 4);
     // One chat with a queued update.
     const { createChatQueue } = await import("@/lib/bot/chat-queue");
-    assert.equal(await createChatQueue(raw, prefix, { lockMs: 30_000 }).enqueue("4242", 1, JSON.stringify({ update_id: 1 })), true);
+    assert.equal(
+      await createChatQueue(raw, prefix, { lockMs: 30_000 }).enqueue("4242", 1, JSON.stringify({ update_id: 1 })),
+      true,
+    );
 
     const res = await scrape(GET, `Bearer ${TOKEN}`);
     const text = await res.text();
@@ -144,8 +160,10 @@ describe("GET /api/metrics", { skip }, () => {
     assert.equal(recall.at(-1)!.labels.le, "+Inf");
     assert.equal(recall.at(-1)!.value, 15);
     const le = (s: Sample) => (s.labels.le === "+Inf" ? Infinity : Number(s.labels.le));
-    for (let i = 1; i < recall.length; i++) assert.ok(recall[i]!.value >= recall[i - 1]!.value && le(recall[i]!) > le(recall[i - 1]!), `bucket ${i}`);
-    for (let i = 0; i < MAX_BUCKET; i++) assert.ok(Math.abs(Number(recall[i]!.labels.le) - bucketUpper(i) / 1000) / (bucketUpper(i) / 1000) < 1e-5);
+    for (let i = 1; i < recall.length; i++)
+      assert.ok(recall[i]!.value >= recall[i - 1]!.value && le(recall[i]!) > le(recall[i - 1]!), `bucket ${i}`);
+    for (let i = 0; i < MAX_BUCKET; i++)
+      assert.ok(Math.abs(Number(recall[i]!.labels.le) - bucketUpper(i) / 1000) / (bucketUpper(i) / 1000) < 1e-5);
     const upTo = (ms: number) => recall[bucketIndex(ms)]!.value;
     assert.equal(recall[bucketIndex(3) - 1]!.value, 0);
     assert.equal(upTo(3), 10);
@@ -155,7 +173,16 @@ describe("GET /api/metrics", { skip }, () => {
     const sum = value(samples, `${H}_sum`, { op: "recall" })!;
     assert.ok(Math.abs(sum - 3.53) / 3.53 < 0.1, `sum ${sum}`);
 
-    for (const g of ["mindmate_queue_depth", "mindmate_queue_oldest_wait_seconds", "mindmate_queue_stale_chats", "mindmate_journal_pending", "mindmate_journal_degraded", "mindmate_redis_used_memory_bytes", "mindmate_redis_maxmemory_bytes", "mindmate_memory_budget_bytes"]) {
+    for (const g of [
+      "mindmate_queue_depth",
+      "mindmate_queue_oldest_wait_seconds",
+      "mindmate_queue_stale_chats",
+      "mindmate_journal_pending",
+      "mindmate_journal_degraded",
+      "mindmate_redis_used_memory_bytes",
+      "mindmate_redis_maxmemory_bytes",
+      "mindmate_memory_budget_bytes",
+    ]) {
       assert.equal(types.get(g), "gauge", g);
       assert.ok(value(samples, g) !== undefined, g);
     }
@@ -168,7 +195,10 @@ describe("GET /api/metrics", { skip }, () => {
   });
 
   it("stays monotonic and agrees across scrapes: old minutes are folded once, live ones read as they grow", async () => {
-    const count = async () => value(parseExposition(await (await scrape(GET, `Bearer ${TOKEN}`)).text()).samples, `${H}_count`, { op: "recall" })!;
+    const count = async () =>
+      value(parseExposition(await (await scrape(GET, `Bearer ${TOKEN}`)).text()).samples, `${H}_count`, {
+        op: "recall",
+      })!;
     const before = await count();
     // The 30-minute-old minute is now in the cumulative hash; expiring its per-minute key changes nothing.
     const cumulative = await raw.hgetall(`${prefix}metrics:cumulative:recall`);
@@ -196,9 +226,23 @@ describe("GET /api/metrics", { skip }, () => {
         await r.hincrby(metricsKey(p, "embed", min - LIVE_MINUTES - 1), "7", 1);
         await r.hincrby(metricsKey(p, "embed", min), "9", 3);
         await r.hincrby(metricsKey(p, "embed", min - 3000), "9", 50); // beyond the 48 h retention: ignored
-        assert.deepEqual([...(await cumulativeHistogram(r, p, "embed", now)).entries()].sort(), [[7, 3], [9, 3]], s.name);
+        assert.deepEqual(
+          [...(await cumulativeHistogram(r, p, "embed", now)).entries()].sort(),
+          [
+            [7, 3],
+            [9, 3],
+          ],
+          s.name,
+        );
         await r.hincrby(metricsKey(p, "embed", min), "9", 1);
-        assert.deepEqual([...(await cumulativeHistogram(r, p, "embed", now)).entries()].sort(), [[7, 3], [9, 4]], s.name);
+        assert.deepEqual(
+          [...(await cumulativeHistogram(r, p, "embed", now)).entries()].sort(),
+          [
+            [7, 3],
+            [9, 4],
+          ],
+          s.name,
+        );
         assert.equal(await r.hget(`${p}metrics:cumulative:embed`, "9"), null, "live minutes are not folded yet");
       } finally {
         await deletePrefix(r, p);
@@ -209,9 +253,18 @@ describe("GET /api/metrics", { skip }, () => {
 
   it("answers the documented 503 when Redis is unreachable", async () => {
     const { resetAppForTests } = await import("@/lib/app");
-    const saved = { url: process.env.REDIS_URL, connect: process.env.REDIS_CONNECT_TIMEOUT_MS, command: process.env.REDIS_COMMAND_TIMEOUT_MS };
-    const restore = (name: string, v: string | undefined) => (v === undefined ? delete process.env[name] : (process.env[name] = v));
-    Object.assign(process.env, { REDIS_URL: `redis://127.0.0.1:${await closedPort()}`, REDIS_CONNECT_TIMEOUT_MS: "300", REDIS_COMMAND_TIMEOUT_MS: "300" });
+    const saved = {
+      url: process.env.REDIS_URL,
+      connect: process.env.REDIS_CONNECT_TIMEOUT_MS,
+      command: process.env.REDIS_COMMAND_TIMEOUT_MS,
+    };
+    const restore = (name: string, v: string | undefined) =>
+      v === undefined ? delete process.env[name] : (process.env[name] = v);
+    Object.assign(process.env, {
+      REDIS_URL: `redis://127.0.0.1:${await closedPort()}`,
+      REDIS_CONNECT_TIMEOUT_MS: "300",
+      REDIS_COMMAND_TIMEOUT_MS: "300",
+    });
     resetConfig();
     resetAppForTests(); // the next request builds the app from this env: Redis on a closed port
     try {

@@ -33,7 +33,10 @@ describe("latency metrics in Redis", { skip }, () => {
     const keys = (await keysWithPrefix(redis, prefix)).sort();
     // The minute may roll over between recording and reading; accept the one after too.
     const recallKey = keys.find((k) => k.startsWith(`${prefix}metrics:recall:`))!;
-    assert.ok([metricsKey(prefix, "recall", minute), metricsKey(prefix, "recall", minute + 1)].includes(recallKey), recallKey);
+    assert.ok(
+      [metricsKey(prefix, "recall", minute), metricsKey(prefix, "recall", minute + 1)].includes(recallKey),
+      recallKey,
+    );
     const h = await redis.hgetall(recallKey);
     assert.equal(Number(h[String(bucketIndex(3))]), 10);
     assert.equal(Number(h[String(bucketIndex(300))]), 1);
@@ -54,7 +57,10 @@ describe("latency metrics in Redis", { skip }, () => {
     assert.ok(Math.abs(series.total.p50! - 100) / 100 < 0.1, `p50 ${series.total.p50}`);
     assert.equal(series.total.p99, bucketValue(bucketIndex(800)));
     assert.ok(series.points.length >= 12 && series.points.length <= 14, `${series.points.length} points`);
-    assert.equal(series.points.reduce((n, p) => n + p.count, 0), 100);
+    assert.equal(
+      series.points.reduce((n, p) => n + p.count, 0),
+      100,
+    );
     const empty = series.points.find((p) => p.count === 0)!;
     assert.equal(empty.p50, undefined);
     for (const p of series.points) assert.equal(p.t % (5 * 60000), 0);

@@ -56,7 +56,11 @@ describe("capability probe on the four real servers", () => {
           for (const forced of ["redisearch", "vectorset"] as const) {
             const has = forced === "redisearch" ? server.search : server.vectorSets;
             if (has) assert.equal(chooseEngine(caps, forced), forced);
-            else assert.throws(() => chooseEngine(caps, forced), (e: unknown) => isAppError(e, "config:vector") && /VECTOR_ENGINE=/.test((e as Error).message));
+            else
+              assert.throws(
+                () => chooseEngine(caps, forced),
+                (e: unknown) => isAppError(e, "config:vector") && /VECTOR_ENGINE=/.test((e as Error).message),
+              );
           }
         } finally {
           redis.disconnect();
@@ -64,7 +68,9 @@ describe("capability probe on the four real servers", () => {
       });
 
       it("health reports reachable, round trip and the chosen engine", async () => {
-        const rt = createRuntime(loadConfig({ REDIS_URL: server.url, EMBEDDING_MODEL_DIR: process.env.EMBEDDING_MODEL_DIR }));
+        const rt = createRuntime(
+          loadConfig({ REDIS_URL: server.url, EMBEDDING_MODEL_DIR: process.env.EMBEDDING_MODEL_DIR }),
+        );
         runtimes.push(rt);
         const h = await buildHealth(rt);
         assert.equal(h.redis.reachable, true);
@@ -101,14 +107,18 @@ describe("Redis unreachable", () => {
     assert.match(body.reasons.join(" "), /127\.0\.0\.1:1/);
   });
 
-  it("the health route answers 200 against a real server", { skip: available.length === 0 && "no test server" }, async () => {
-    freshRuntime();
-    process.env.REDIS_URL = available[0]!.url;
-    const { GET } = await import("@/app/api/health/route");
-    const res = await GET();
-    assert.equal(res.status, 200);
-    const body = (await res.json()) as { engine: string };
-    assert.equal(body.engine, available[0]!.engine);
-    resetAppForTests();
-  });
+  it(
+    "the health route answers 200 against a real server",
+    { skip: available.length === 0 && "no test server" },
+    async () => {
+      freshRuntime();
+      process.env.REDIS_URL = available[0]!.url;
+      const { GET } = await import("@/app/api/health/route");
+      const res = await GET();
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as { engine: string };
+      assert.equal(body.engine, available[0]!.engine);
+      resetAppForTests();
+    },
+  );
 });

@@ -34,7 +34,14 @@ function makeRecords(rand: () => number, userId: number, n: number, tag = "r"): 
   return Array.from({ length: n }, () => {
     const i = seq++;
     // repeated texts and words: many BM25 ties, so the tie order is exercised
-    return { id: `${tag}${String(i).padStart(6, "0")}`, userId, role: i % 2 ? "assistant" : "user", content: i % 7 === 0 ? "coffee with friends" : sentence(rand, 3 + (i % 13)), ts: 1_700_000_000_000 + i, vector: vec() } as Stored;
+    return {
+      id: `${tag}${String(i).padStart(6, "0")}`,
+      userId,
+      role: i % 2 ? "assistant" : "user",
+      content: i % 7 === 0 ? "coffee with friends" : sentence(rand, 3 + (i % 13)),
+      ts: 1_700_000_000_000 + i,
+      vector: vec(),
+    } as Stored;
   });
 }
 
@@ -48,7 +55,15 @@ async function writeAll(redis: Redis, engine: VectorEngine, records: Stored[], m
   }
 }
 
-const plain = (hits: EngineHit[]) => hits.map((h) => ({ id: h.record.id, score: h.score, content: h.record.content, role: h.record.role, ts: h.record.ts, userId: h.record.userId }));
+const plain = (hits: EngineHit[]) =>
+  hits.map((h) => ({
+    id: h.record.id,
+    score: h.score,
+    content: h.record.content,
+    role: h.record.role,
+    ts: h.record.ts,
+    userId: h.record.userId,
+  }));
 
 for (const t of targets) {
   const server = serverByName(t.server);
@@ -69,7 +84,15 @@ for (const t of targets) {
       await loadNative();
       redis = createRedisClient({ url: server!.url, commandTimeoutMs: 60_000 });
       prefix = uniquePrefix(`rc-${t.engine}`);
-      base = { redis, keys: memoryKeys(prefix), dims: DIMS, embedderId: "test:random", encoding: "float32", algorithm: "HNSW", ttlSeconds: 0 };
+      base = {
+        redis,
+        keys: memoryKeys(prefix),
+        dims: DIMS,
+        embedderId: "test:random",
+        encoding: "float32",
+        algorithm: "HNSW",
+        ttlSeconds: 0,
+      };
     });
 
     after(async () => {
@@ -81,15 +104,37 @@ for (const t of targets) {
     });
 
     /** Asserts the cached engine answers exactly like the exact one for a batch of queries. */
-    async function assertSame(cached: VectorEngine, exact: VectorEngine, userId: number, records: Stored[], rand: () => number, what: string) {
-      const texts = ["coffee friends", "dinner movie tonight", "the and of", "pasta recipe cake tea", records[3]?.content ?? "x", "zebra"];
+    async function assertSame(
+      cached: VectorEngine,
+      exact: VectorEngine,
+      userId: number,
+      records: Stored[],
+      rand: () => number,
+      what: string,
+    ) {
+      const texts = [
+        "coffee friends",
+        "dinner movie tonight",
+        "the and of",
+        "pasta recipe cake tea",
+        records[3]?.content ?? "x",
+        "zebra",
+      ];
       for (let q = 0; q < texts.length; q++) {
         const exclude = q % 2 ? new Set(records.slice(0, 4).map((r) => r.id)) : undefined;
         const query = { userId, k: q === 2 ? 5 : 50, excludeIds: exclude };
-        assert.deepEqual(plain(await cached.lexicalSearch(texts[q]!, query)), plain(await exact.lexicalSearch(texts[q]!, query)), `${what}: lexical "${texts[q]}"`);
+        assert.deepEqual(
+          plain(await cached.lexicalSearch(texts[q]!, query)),
+          plain(await exact.lexicalSearch(texts[q]!, query)),
+          `${what}: lexical "${texts[q]}"`,
+        );
         if (t.engine !== "scan") continue;
         const vec = q % 3 === 0 ? randomUnit(rand, DIMS) : records[(q * 37) % records.length]!.vector;
-        assert.deepEqual(plain(await cached.denseSearch(vec, query)), plain(await exact.denseSearch(vec, query)), `${what}: dense #${q}`);
+        assert.deepEqual(
+          plain(await cached.denseSearch(vec, query)),
+          plain(await exact.denseSearch(vec, query)),
+          `${what}: dense #${q}`,
+        );
       }
     }
 
@@ -110,20 +155,34 @@ for (const t of targets) {
       assert.equal(info.users, 1);
       assert.equal(info.memories, 1200);
       assert.ok(info.hits! > 0 && info.fills === 1, `one fill then hits: ${JSON.stringify(info)}`);
-      assert.ok(((await cold.info()).recallCache as unknown as Record<string, number>).evictions! > 0, "the tiny cap evicts");
+      assert.ok(
+        ((await cold.info()).recallCache as unknown as Record<string, number>).evictions! > 0,
+        "the tiny cap evicts",
+      );
 
       // instance b appends (MULTI, like appendMessage): a sees them on its next call, as a delta
       const more = makeRecords(rand, u, 30);
       more[5] = { ...more[5]!, id: `spaced id {x} "q" ${more[5]!.id}`, content: "kangaroo with a spaced id" };
       await writeAll(redis, b, more, true);
       await assertSame(a, exact, u, [...more, ...first], rand, "after b's writes");
-      assert.ok(((await a.info()).recallCache as unknown as Record<string, number>).deltas! > 0, "new records came as a delta");
-      assert.deepEqual((await a.lexicalSearch("kangaroo", { userId: u, k: 3 })).map((h) => h.record.id), [more[5]!.id], "an id with spaces arrives through the delta");
+      assert.ok(
+        ((await a.info()).recallCache as unknown as Record<string, number>).deltas! > 0,
+        "new records came as a delta",
+      );
+      assert.deepEqual(
+        (await a.lexicalSearch("kangaroo", { userId: u, k: 3 })).map((h) => h.record.id),
+        [more[5]!.id],
+        "an id with spaces arrives through the delta",
+      );
 
       // b forgets the user, then the same ids come back with other vectors and texts (reindex / re-import)
       await b.deleteUser(u);
       assert.deepEqual(await a.lexicalSearch("coffee friends", { userId: u, k: 5 }), []);
-      const again = first.slice(0, 300).map((r, i) => ({ ...r, content: i % 2 ? "brand new pineapple words" : r.content, vector: randomUnit(rand, DIMS) }));
+      const again = first.slice(0, 300).map((r, i) => ({
+        ...r,
+        content: i % 2 ? "brand new pineapple words" : r.content,
+        vector: randomUnit(rand, DIMS),
+      }));
       await writeAll(redis, b, again);
       await assertSame(a, exact, u, again, rand, "after forget + same ids again");
 

@@ -20,8 +20,13 @@ describe("Redis page helpers (pure)", () => {
   });
 
   it("parses INFO sections and buckets TTLs", () => {
-    const info = parseInfo("# Server\r\nredis_version:7.2.4\r\n\r\n# Memory\r\nused_memory:1024\r\nmaxmemory_policy:noeviction\r\n");
-    assert.deepEqual(info, { server: { redis_version: "7.2.4" }, memory: { used_memory: "1024", maxmemory_policy: "noeviction" } });
+    const info = parseInfo(
+      "# Server\r\nredis_version:7.2.4\r\n\r\n# Memory\r\nused_memory:1024\r\nmaxmemory_policy:noeviction\r\n",
+    );
+    assert.deepEqual(info, {
+      server: { redis_version: "7.2.4" },
+      memory: { used_memory: "1024", maxmemory_policy: "noeviction" },
+    });
     assert.equal(ttlBucket(-1), "no expiry");
     assert.equal(ttlBucket(59), "< 1 hour");
     assert.equal(ttlBucket(86400 * 2), "< 7 days");

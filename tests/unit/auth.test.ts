@@ -3,7 +3,14 @@ import { afterEach, describe, it } from "node:test";
 import { decodeJwt } from "jose";
 import { adminPassword, passwordAnnouncement, passwordMatches } from "@/lib/auth/password";
 import { clientIp, isSameOrigin } from "@/lib/auth/origin";
-import { clearedSessionCookie, createSessionToken, serializeCookie, sessionCookie, sessionFromCookieHeader, verifySessionToken } from "@/lib/auth/session";
+import {
+  clearedSessionCookie,
+  createSessionToken,
+  serializeCookie,
+  sessionCookie,
+  sessionFromCookieHeader,
+  verifySessionToken,
+} from "@/lib/auth/session";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { ConfigError, loadConfig, resetConfigForTests } from "@/lib/config";
 import { ADMIN_PASSWORD_MIN_LENGTH } from "@/lib/config-schema";
@@ -25,7 +32,8 @@ describe("admin password", () => {
   it("accepts exactly ADMIN_PASSWORD", () => {
     setEnv({ ADMIN_PASSWORD: "s3cret-Pass-12" });
     assert.equal(passwordMatches("s3cret-Pass-12"), true);
-    for (const wrong of ["", "s3cret-pass-12", "s3cret-Pass-12 ", "s3cret-Pass-1", "s3cret-Pass-12-and-more"]) assert.equal(passwordMatches(wrong), false, wrong);
+    for (const wrong of ["", "s3cret-pass-12", "s3cret-Pass-12 ", "s3cret-Pass-1", "s3cret-Pass-12-and-more"])
+      assert.equal(passwordMatches(wrong), false, wrong);
     assert.equal(passwordAnnouncement(), undefined, "nothing to print when the password is configured");
   });
 
@@ -44,8 +52,16 @@ describe("admin password", () => {
 
 describe("ADMIN_PASSWORD minimum length", () => {
   it("a shorter one is a config error naming the variable; the generated one is long enough", () => {
-    assert.throws(() => loadConfig({ ADMIN_PASSWORD: "short-pass1" }), (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.variable === "ADMIN_PASSWORD" && /at least 12/.test(p.message)));
-    assert.equal(loadConfig({ ADMIN_PASSWORD: "x".repeat(ADMIN_PASSWORD_MIN_LENGTH) }).admin.password, "x".repeat(ADMIN_PASSWORD_MIN_LENGTH));
+    assert.throws(
+      () => loadConfig({ ADMIN_PASSWORD: "short-pass1" }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.problems.some((p) => p.variable === "ADMIN_PASSWORD" && /at least 12/.test(p.message)),
+    );
+    assert.equal(
+      loadConfig({ ADMIN_PASSWORD: "x".repeat(ADMIN_PASSWORD_MIN_LENGTH) }).admin.password,
+      "x".repeat(ADMIN_PASSWORD_MIN_LENGTH),
+    );
     setEnv({ ADMIN_PASSWORD: undefined });
     assert.ok(adminPassword().password.length >= ADMIN_PASSWORD_MIN_LENGTH);
   });
@@ -53,7 +69,19 @@ describe("ADMIN_PASSWORD minimum length", () => {
 
 describe("after-login redirect (next)", () => {
   it("never leaves the own origin", () => {
-    for (const evil of ["/\t/evil.com", "/\t//evil.com", "//evil.com", "/\\evil.com", "\\\\evil.com", "https://evil.com", "http:evil.com", "javascript:alert(1)", "/\n/evil.com", " //evil.com", "///evil.com"]) {
+    for (const evil of [
+      "/\t/evil.com",
+      "/\t//evil.com",
+      "//evil.com",
+      "/\\evil.com",
+      "\\\\evil.com",
+      "https://evil.com",
+      "http:evil.com",
+      "javascript:alert(1)",
+      "/\n/evil.com",
+      " //evil.com",
+      "///evil.com",
+    ]) {
       const n = safeNextPath(evil);
       assert.equal(new URL(n, "https://dash.example").origin, "https://dash.example", `${JSON.stringify(evil)} → ${n}`);
       assert.ok(n.startsWith("/") && !n.startsWith("//") && !n.includes("\\"), n);
@@ -99,9 +127,15 @@ describe("sessions", () => {
 
   it("cookie: httpOnly, SameSite=Strict, Secure only in production, Max-Age = SESSION_HOURS", () => {
     setEnv({ NODE_ENV: "production", SESSION_HOURS: "12" });
-    assert.equal(serializeCookie(sessionCookie("abc")), "mm_session=abc; Path=/; Max-Age=43200; HttpOnly; SameSite=Strict; Secure");
+    assert.equal(
+      serializeCookie(sessionCookie("abc")),
+      "mm_session=abc; Path=/; Max-Age=43200; HttpOnly; SameSite=Strict; Secure",
+    );
     setEnv({ NODE_ENV: "development" });
-    assert.equal(serializeCookie(sessionCookie("abc")), "mm_session=abc; Path=/; Max-Age=43200; HttpOnly; SameSite=Strict");
+    assert.equal(
+      serializeCookie(sessionCookie("abc")),
+      "mm_session=abc; Path=/; Max-Age=43200; HttpOnly; SameSite=Strict",
+    );
     assert.equal(clearedSessionCookie().maxAge, 0);
   });
 
@@ -114,11 +148,16 @@ describe("sessions", () => {
 });
 
 describe("same-origin check for mutations", () => {
-  const req = (headers: Record<string, string>) => new Request("http://app.test/api/admin/users/1/clear", { method: "POST", headers: { host: "app.test", ...headers } });
+  const req = (headers: Record<string, string>) =>
+    new Request("http://app.test/api/admin/users/1/clear", {
+      method: "POST",
+      headers: { host: "app.test", ...headers },
+    });
 
   it("trusts Sec-Fetch-Site when the browser sends it", () => {
     assert.equal(isSameOrigin(req({ "sec-fetch-site": "same-origin" })), true);
-    for (const site of ["same-site", "cross-site", "none"]) assert.equal(isSameOrigin(req({ "sec-fetch-site": site, origin: "http://app.test" })), false, site);
+    for (const site of ["same-site", "cross-site", "none"])
+      assert.equal(isSameOrigin(req({ "sec-fetch-site": site, origin: "http://app.test" })), false, site);
   });
 
   it("else compares Origin with the host (also behind a proxy)", () => {
@@ -126,7 +165,10 @@ describe("same-origin check for mutations", () => {
     assert.equal(isSameOrigin(req({ origin: "https://evil.example" })), false);
     assert.equal(isSameOrigin(req({ origin: "http://app.test.evil.example" })), false);
     assert.equal(isSameOrigin(req({ origin: "null" })), false);
-    assert.equal(isSameOrigin(req({ origin: "https://dash.example.com", "x-forwarded-host": "dash.example.com" })), true);
+    assert.equal(
+      isSameOrigin(req({ origin: "https://dash.example.com", "x-forwarded-host": "dash.example.com" })),
+      true,
+    );
   });
 
   it("lets non-browser clients (no Origin, no Sec-Fetch-Site) through", () => {
@@ -138,9 +180,21 @@ describe("same-origin check for mutations", () => {
     assert.equal(clientIp(req({ "x-forwarded-for": "1.1.1.1, 2.2.2.2, 203.0.113.7" })), "203.0.113.7");
     assert.equal(clientIp(req({ "x-forwarded-for": "1.1.1.1, 2.2.2.2, 203.0.113.7" }), 1), "203.0.113.7");
     assert.equal(clientIp(req({ "x-forwarded-for": "spoofed, 203.0.113.7, 10.0.0.1" }), 2), "203.0.113.7");
-    assert.equal(clientIp(req({ "x-forwarded-for": "203.0.113.7" }), 3), "203.0.113.7", "fewer entries than hops: the leftmost");
-    assert.equal(clientIp(req({ "x-forwarded-for": "203.0.113.7" }), 0), "direct", "0 = no proxy: the header is ignored");
-    assert.equal(clientIp(req({ "x-real-ip": "2001:db8::1" })), "direct", "X-Real-IP is client-controlled without a proxy that sets it");
+    assert.equal(
+      clientIp(req({ "x-forwarded-for": "203.0.113.7" }), 3),
+      "203.0.113.7",
+      "fewer entries than hops: the leftmost",
+    );
+    assert.equal(
+      clientIp(req({ "x-forwarded-for": "203.0.113.7" }), 0),
+      "direct",
+      "0 = no proxy: the header is ignored",
+    );
+    assert.equal(
+      clientIp(req({ "x-real-ip": "2001:db8::1" })),
+      "direct",
+      "X-Real-IP is client-controlled without a proxy that sets it",
+    );
     assert.equal(clientIp(req({})), "direct");
     assert.equal(clientIp(req({ "x-forwarded-for": "a b*c" })), "a_b_c");
     assert.equal(clientIp(req({ "x-forwarded-for": "x".repeat(500) })).length, 64);

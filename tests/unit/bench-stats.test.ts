@@ -29,7 +29,10 @@ describe("bench corpus and vectors", () => {
   it("is reproducible for a seed and realistic in length", () => {
     const a = conversation(200, 3);
     assert.deepEqual(a, conversation(200, 3));
-    const mean = (r: string) => { const x = a.filter((m) => m.role === r).map((m) => m.content.length); return x.reduce((s, v) => s + v, 0) / x.length; };
+    const mean = (r: string) => {
+      const x = a.filter((m) => m.role === r).map((m) => m.content.length);
+      return x.reduce((s, v) => s + v, 0) / x.length;
+    };
     assert.ok(mean("user") > 40 && mean("user") < 160, `user mean ${mean("user")}`);
     assert.ok(mean("assistant") > 150 && mean("assistant") < 600, `assistant mean ${mean("assistant")}`);
   });

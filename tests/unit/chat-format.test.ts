@@ -10,18 +10,27 @@ describe("markdownToHtml (Telegram HTML subset)", () => {
   });
 
   it("converts bold, italic, underline, strike, headings and bullets", () => {
-    assert.equal(markdownToHtml("**bold** and *it* and _it2_ and __u__ and ~~s~~"), "<b>bold</b> and <i>it</i> and <i>it2</i> and <u>u</u> and <s>s</s>");
+    assert.equal(
+      markdownToHtml("**bold** and *it* and _it2_ and __u__ and ~~s~~"),
+      "<b>bold</b> and <i>it</i> and <i>it2</i> and <u>u</u> and <s>s</s>",
+    );
     assert.equal(markdownToHtml("## Title\n* one\n- two"), "<b>Title</b>\n• one\n• two");
   });
 
   it("keeps code verbatim (escaped, no emphasis inside) with the language class", () => {
     assert.equal(markdownToHtml("run `a_b_c *x*` now"), "run <code>a_b_c *x*</code> now");
-    assert.equal(markdownToHtml("```ts\nconst x = a < b && **c**;\n```"), '<pre><code class="language-ts">const x = a &lt; b &amp;&amp; **c**;</code></pre>');
+    assert.equal(
+      markdownToHtml("```ts\nconst x = a < b && **c**;\n```"),
+      '<pre><code class="language-ts">const x = a &lt; b &amp;&amp; **c**;</code></pre>',
+    );
     assert.equal(markdownToHtml("```\nplain\n```"), "<pre><code>plain</code></pre>");
   });
 
   it("links only http(s) URLs, escaping the href; other schemes stay text", () => {
-    assert.equal(markdownToHtml("[docs](https://x.dev/a_b_c?q=1&r=2)"), '<a href="https://x.dev/a_b_c?q=1&amp;r=2">docs</a>');
+    assert.equal(
+      markdownToHtml("[docs](https://x.dev/a_b_c?q=1&r=2)"),
+      '<a href="https://x.dev/a_b_c?q=1&amp;r=2">docs</a>',
+    );
     assert.equal(markdownToHtml("[click](javascript:alert(1))"), "[click](javascript:alert(1))");
   });
 

@@ -10,7 +10,11 @@ import { encodingForModel, tokenCounterFor } from "@/lib/chat/tokens";
 import { loadConfig } from "@/lib/config";
 import type { HistoryMessage, MemoryHit, UserSettings } from "@/lib/memory/types";
 
-const msg = (i: number, content: string, role: "user" | "assistant" = i % 2 ? "assistant" : "user"): HistoryMessage => ({
+const msg = (
+  i: number,
+  content: string,
+  role: "user" | "assistant" = i % 2 ? "assistant" : "user",
+): HistoryMessage => ({
   id: `m${String(i).padStart(4, "0")}`,
   role,
   content,
@@ -43,20 +47,45 @@ describe("prompt building", () => {
     const history = Array.from({ length: 10 }, (_, i) => msg(i, `message number ${i} ${"filler ".repeat(10)}`));
     const per = count(history[0]!.content) + 4;
     const window = selectWindow(history, per * 3, count);
-    assert.deepEqual(window.map((m) => m.id), ["m0007", "m0008", "m0009"]);
-    assert.deepEqual(selectWindow(history, 1, count).map((m) => m.id), ["m0009"]);
+    assert.deepEqual(
+      window.map((m) => m.id),
+      ["m0007", "m0008", "m0009"],
+    );
+    assert.deepEqual(
+      selectWindow(history, 1, count).map((m) => m.id),
+      ["m0009"],
+    );
   });
 
   it("buildPrompt orders persona, memories (with relative dates), summary, quoted, window; counts tokens", async () => {
     const count = await tokenCounterFor("gpt-4o-mini");
     const now = new Date("2025-03-10T12:00:00Z");
-    const recalled: MemoryHit[] = [{ id: "x", userId: 1, role: "user", content: "I have a dog called Rex", ts: "2025-03-07T12:00:00Z", score: 0.8 }];
-    const p = buildPrompt({ systemPrompt: "Persona.", recalled, summary: "They like dogs.", window: [msg(2, "hi", "user")], quoted: "Earlier", count, now });
-    assert.deepEqual(p.messages.map((m) => m.role), ["system", "system", "system", "assistant", "user"]);
+    const recalled: MemoryHit[] = [
+      { id: "x", userId: 1, role: "user", content: "I have a dog called Rex", ts: "2025-03-07T12:00:00Z", score: 0.8 },
+    ];
+    const p = buildPrompt({
+      systemPrompt: "Persona.",
+      recalled,
+      summary: "They like dogs.",
+      window: [msg(2, "hi", "user")],
+      quoted: "Earlier",
+      count,
+      now,
+    });
+    assert.deepEqual(
+      p.messages.map((m) => m.role),
+      ["system", "system", "system", "assistant", "user"],
+    );
     assert.equal(p.messages[0]!.content, "Persona.\nToday is 2025-03-10.");
-    assert.match(p.messages[1]!.content, /^What you remember about this user[^\n]*\n- \(3 days ago\) User said: I have a dog called Rex$/);
+    assert.match(
+      p.messages[1]!.content,
+      /^What you remember about this user[^\n]*\n- \(3 days ago\) User said: I have a dog called Rex$/,
+    );
     assert.equal(p.messages[2]!.content, "Summary of the earlier part of this conversation:\nThey like dogs.");
-    assert.equal(p.tokens, p.messages.reduce((s, m) => s + count(m.content) + 4, 3));
+    assert.equal(
+      p.tokens,
+      p.messages.reduce((s, m) => s + count(m.content) + 4, 3),
+    );
     const bare = buildPrompt({ systemPrompt: "P", recalled: [], window: [msg(1, "x", "user")], count, now });
     assert.equal(bare.messages.length, 2);
   });
@@ -74,15 +103,22 @@ describe("prompt building", () => {
   it("the summary covers messages older than the window, in batches", () => {
     const history = Array.from({ length: 12 }, (_, i) => msg(i, `m${i}`));
     const window = history.slice(8);
-    assert.deepEqual(uncoveredMessages(history, window).map((m) => m.id), ["m0000", "m0001", "m0002", "m0003", "m0004", "m0005", "m0006", "m0007"]);
-    assert.deepEqual(uncoveredMessages(history, window, "m0005").map((m) => m.id), ["m0006", "m0007"]);
+    assert.deepEqual(
+      uncoveredMessages(history, window).map((m) => m.id),
+      ["m0000", "m0001", "m0002", "m0003", "m0004", "m0005", "m0006", "m0007"],
+    );
+    assert.deepEqual(
+      uncoveredMessages(history, window, "m0005").map((m) => m.id),
+      ["m0006", "m0007"],
+    );
     assert.equal(needsSummary(uncoveredMessages(history, window, "m0005")), false);
     assert.equal(needsSummary(history.slice(0, SUMMARY_BATCH)), true);
   });
 
   it("modelFor falls back to the default when the stored model is no longer allowed", () => {
     const config = loadConfig({ ALLOWED_MODELS: "gpt-4o-mini,gpt-4.1" });
-    const s = (model?: string) => ({ model, personal: true, messages: 0, promptTokens: 0, completionTokens: 0 }) as UserSettings;
+    const s = (model?: string) =>
+      ({ model, personal: true, messages: 0, promptTokens: 0, completionTokens: 0 }) as UserSettings;
     assert.equal(modelFor(s("gpt-4.1"), config), "gpt-4.1");
     assert.equal(modelFor(s("gpt-3"), config), "gpt-4o-mini");
     assert.equal(modelFor(s(), config), "gpt-4o-mini");

@@ -24,7 +24,11 @@ describe("config", () => {
     assert.equal(c.embedding.provider, "local");
     assert.equal(c.memory.historyMax, 100);
     assert.equal(c.memory.ttlDays, 30);
-    assert.deepEqual(c.missing.map((m) => m.variable).sort(), ["ADMIN_PASSWORD", "OPENAI_API_KEY", "TELEGRAM_BOT_TOKEN"]);
+    assert.deepEqual(c.missing.map((m) => m.variable).sort(), [
+      "ADMIN_PASSWORD",
+      "OPENAI_API_KEY",
+      "TELEGRAM_BOT_TOKEN",
+    ]);
     for (const m of c.missing) assert.match(m.fix, /\w/);
   });
 
@@ -48,13 +52,31 @@ describe("config", () => {
 
   it("webhook mode requires a secret; polling does not", () => {
     assert.deepEqual(problems({ TELEGRAM_BOT_TOKEN: "1:abc", BOT_MODE: "webhook" }), ["TELEGRAM_WEBHOOK_SECRET"]);
-    assert.deepEqual(problems({ TELEGRAM_BOT_TOKEN: "1:abc", NODE_ENV: "production" }), ["TELEGRAM_WEBHOOK_SECRET"], "deployments default to the webhook");
-    assert.deepEqual(problems({ TELEGRAM_BOT_TOKEN: "1:abc", PUBLIC_URL: "https://x.example.com" }), ["TELEGRAM_WEBHOOK_SECRET"], "a public URL means webhook");
-    assert.equal(loadConfig({ TELEGRAM_BOT_TOKEN: "1:abc" }).telegram.mode, "polling", "development with only a token polls (npm run dev)");
+    assert.deepEqual(
+      problems({ TELEGRAM_BOT_TOKEN: "1:abc", NODE_ENV: "production" }),
+      ["TELEGRAM_WEBHOOK_SECRET"],
+      "deployments default to the webhook",
+    );
+    assert.deepEqual(
+      problems({ TELEGRAM_BOT_TOKEN: "1:abc", PUBLIC_URL: "https://x.example.com" }),
+      ["TELEGRAM_WEBHOOK_SECRET"],
+      "a public URL means webhook",
+    );
+    assert.equal(
+      loadConfig({ TELEGRAM_BOT_TOKEN: "1:abc" }).telegram.mode,
+      "polling",
+      "development with only a token polls (npm run dev)",
+    );
     const polling = loadConfig({ TELEGRAM_BOT_TOKEN: "1:abc", BOT_MODE: "polling" });
     assert.equal(polling.telegram.mode, "polling");
     const hook = loadConfig({ TELEGRAM_BOT_TOKEN: "1:abc", TELEGRAM_WEBHOOK_SECRET: "s3cret" });
-    assert.deepEqual(hook.telegram, { mode: "webhook", token: "1:abc", secretToken: "s3cret", publicUrl: undefined, apiRoot: undefined });
+    assert.deepEqual(hook.telegram, {
+      mode: "webhook",
+      token: "1:abc",
+      secretToken: "s3cret",
+      publicUrl: undefined,
+      apiRoot: undefined,
+    });
   });
 
   it("REDIS_URL: required in production (a clear problem, not a crash), defaulted elsewhere", () => {
@@ -70,7 +92,11 @@ describe("config", () => {
 
   it("the embedding provider is a discriminated union", () => {
     assert.deepEqual(problems({ EMBEDDING_PROVIDER: "openai" }), ["OPENAI_API_KEY"]);
-    const c = loadConfig({ EMBEDDING_PROVIDER: "openai", OPENAI_API_KEY: "sk-x", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" });
+    const c = loadConfig({
+      EMBEDDING_PROVIDER: "openai",
+      OPENAI_API_KEY: "sk-x",
+      OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
+    });
     assert.equal(c.embedding.provider, "openai");
     if (c.embedding.provider === "openai") {
       assert.equal(c.embedding.model, "text-embedding-3-small");
@@ -80,7 +106,11 @@ describe("config", () => {
   });
 
   it("accepts rediss:// with password and db index, and id lists", () => {
-    const c = loadConfig({ REDIS_URL: "rediss://:pw@cache.example.com:6380/2", ALLOWED_USER_IDS: "1, 22,333", DEFAULT_MODEL: "my-model" });
+    const c = loadConfig({
+      REDIS_URL: "rediss://:pw@cache.example.com:6380/2",
+      ALLOWED_USER_IDS: "1, 22,333",
+      DEFAULT_MODEL: "my-model",
+    });
     assert.equal(c.redis.url, "rediss://:pw@cache.example.com:6380/2");
     assert.deepEqual(c.access.allowedUserIds, [1, 22, 333]);
     assert.equal(c.llm.defaultModel, "my-model");

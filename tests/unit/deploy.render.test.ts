@@ -64,7 +64,13 @@ function renderEnvironment(): RawEnv {
   for (const v of envVars) {
     if (v.generateValue) env[v.key] = "generated-" + v.key.toLowerCase();
     else if (v.fromService) env[v.key] = "redis://red-abc123:6379";
-    else if (v.sync === false) env[v.key] = v.key === "PUBLIC_URL" ? "https://mindmate.onrender.com" : v.key.endsWith("_IDS") || v.key.endsWith("BASE_URL") ? "" : "prompted-" + v.key.toLowerCase();
+    else if (v.sync === false)
+      env[v.key] =
+        v.key === "PUBLIC_URL"
+          ? "https://mindmate.onrender.com"
+          : v.key.endsWith("_IDS") || v.key.endsWith("BASE_URL")
+            ? ""
+            : "prompted-" + v.key.toLowerCase();
     else env[v.key] = String(v.value);
   }
   return env;
@@ -77,7 +83,11 @@ describe("render.yaml", () => {
     assert.equal(web.healthCheckPath, "/api/health");
     assert.match(web.buildCommand ?? "", /npm ci --include=dev/, "devDependencies are needed to build");
     assert.match(web.buildCommand ?? "", /npm run build/);
-    assert.match(web.buildCommand ?? "", /cp -r \.next\/static \.next\/standalone\/\.next\/static/, "standalone needs its static files");
+    assert.match(
+      web.buildCommand ?? "",
+      /cp -r \.next\/static \.next\/standalone\/\.next\/static/,
+      "standalone needs its static files",
+    );
     assert.match(web.buildCommand ?? "", /npm run model:fetch/, "the model must be fetched at build time");
     assert.match(web.startCommand ?? "", /node \.next\/standalone\/server\.js/);
     assert.match(web.startCommand ?? "", /HOSTNAME=0\.0\.0\.0/);
@@ -99,7 +109,10 @@ describe("render.yaml", () => {
 
   it("names every variable a deployment needs", () => {
     const required = [...requiredByConfig(), ...deploymentSpecific];
-    assert.ok(required.includes("TELEGRAM_WEBHOOK_SECRET") && required.includes("OPENAI_API_KEY"), `derived list looks wrong: ${required.join(", ")}`);
+    assert.ok(
+      required.includes("TELEGRAM_WEBHOOK_SECRET") && required.includes("OPENAI_API_KEY"),
+      `derived list looks wrong: ${required.join(", ")}`,
+    );
     const absent = required.filter((k) => !byKey.has(k));
     assert.deepEqual(absent, [], `render.yaml lacks ${absent.join(", ")}`);
   });
@@ -111,7 +124,8 @@ describe("render.yaml", () => {
       assert.equal(v.value, undefined, `${k} must not have a literal value`);
       assert.ok(v.sync === false || v.generateValue === true, `${k} must be sync: false or generateValue: true`);
     }
-    for (const k of ["TELEGRAM_WEBHOOK_SECRET", "ADMIN_PASSWORD", "SESSION_SECRET"]) assert.equal(byKey.get(k)?.generateValue, true, k);
+    for (const k of ["TELEGRAM_WEBHOOK_SECRET", "ADMIN_PASSWORD", "SESSION_SECRET"])
+      assert.equal(byKey.get(k)?.generateValue, true, k);
     for (const k of ["TELEGRAM_BOT_TOKEN", "OPENAI_API_KEY"]) assert.equal(byKey.get(k)?.sync, false, k);
   });
 
@@ -122,7 +136,8 @@ describe("render.yaml", () => {
     assert.equal(config.telegram.mode, "webhook");
     assert.equal(config.redis.url, "redis://red-abc123:6379");
     assert.equal(config.embedding.provider, "local");
-    if (config.embedding.provider === "local") assert.ok(path.isAbsolute(config.embedding.cacheDir), "the cache dir must survive the standalone server's chdir");
+    if (config.embedding.provider === "local")
+      assert.ok(path.isAbsolute(config.embedding.cacheDir), "the cache dir must survive the standalone server's chdir");
   });
 });
 
@@ -137,7 +152,9 @@ interface ComposeService {
 }
 
 describe("compose.yaml and Dockerfile", () => {
-  const compose = parse(readFileSync(path.join(root, "compose.yaml"), "utf8")) as { services: Record<string, ComposeService> };
+  const compose = parse(readFileSync(path.join(root, "compose.yaml"), "utf8")) as {
+    services: Record<string, ComposeService>;
+  };
   const app = Object.values(compose.services).find((s) => s.build !== undefined);
   const redis = Object.values(compose.services).find((s) => s.image?.startsWith("redis:"));
   // Continuation lines (trailing backslash) joined, so a multi-line ENV reads as one instruction.
@@ -149,7 +166,10 @@ describe("compose.yaml and Dockerfile", () => {
     const cmd = Array.isArray(redis.command) ? redis.command.join(" ") : (redis.command ?? "");
     assert.match(cmd, /--appendonly yes/);
     assert.match(cmd, /--maxmemory-policy noeviction/);
-    assert.ok(redis.volumes?.some((v) => v.endsWith(":/data")), "Redis data must live in a volume");
+    assert.ok(
+      redis.volumes?.some((v) => v.endsWith(":/data")),
+      "Redis data must live in a volume",
+    );
     assert.ok(redis.healthcheck, "redis needs a healthcheck so the app waits for it");
     assert.equal(Object.values(app.depends_on ?? {})[0]?.condition, "service_healthy");
   });
@@ -157,7 +177,9 @@ describe("compose.yaml and Dockerfile", () => {
   it("sets only variables that exist in lib/config-schema.ts", () => {
     const keys = Object.keys(app?.environment ?? {});
     assert.ok(keys.includes("REDIS_URL"));
-    const envInDockerfile = [...dockerfile.matchAll(/^ENV\s+(.+)$/gm)].flatMap((m) => [...m[1]!.matchAll(/([A-Z_][A-Z0-9_]*)=/g)].map((x) => x[1]!));
+    const envInDockerfile = [...dockerfile.matchAll(/^ENV\s+(.+)$/gm)].flatMap((m) =>
+      [...m[1]!.matchAll(/([A-Z_][A-Z0-9_]*)=/g)].map((x) => x[1]!),
+    );
     // PORT and HOSTNAME belong to Next's standalone server, not to the app's config.
     const unknown = [...keys, ...envInDockerfile].filter((k) => !schemaKeys.has(k) && k !== "PORT" && k !== "HOSTNAME");
     assert.deepEqual(unknown, []);

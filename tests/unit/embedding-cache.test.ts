@@ -34,7 +34,10 @@ describe("recent embedding cache", () => {
     const e = withRecentCache(inner);
     await e.embed(["aa"]);
     const out = await e.embed(["bbb", "aa", "bbb", "c"]);
-    assert.deepEqual(out.map((v) => v[0]), [3, 2, 3, 1]);
+    assert.deepEqual(
+      out.map((v) => v[0]),
+      [3, 2, 3, 1],
+    );
     assert.deepEqual(seen[1], ["bbb", "c"]);
   });
 

@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { decodeVector, encodeVector, fromHalf, packedCosine, packRecord, packedVector, readHeader, toHalf, unpackRecord } from "@/lib/memory/engines/codec";
+import {
+  decodeVector,
+  encodeVector,
+  fromHalf,
+  packedCosine,
+  packRecord,
+  packedVector,
+  readHeader,
+  toHalf,
+  unpackRecord,
+} from "@/lib/memory/engines/codec";
 import { escapeQueryValue, parseSearchReply } from "@/lib/memory/engines/redisearch-query";
 
 describe("vector codec", () => {
@@ -24,7 +34,14 @@ describe("vector codec", () => {
     const vec = Float32Array.from({ length: 16 }, (_, i) => Math.sin(i + 1));
     const norm = Math.hypot(...vec);
     const unit = vec.map((x) => x / norm);
-    const rec = { id: "x{1}", userId: 7, role: "assistant" as const, content: "héllo 日本 🎉", ts: 1_700_000_000_123, meta: { dia_id: "D1:2" } };
+    const rec = {
+      id: "x{1}",
+      userId: 7,
+      role: "assistant" as const,
+      content: "héllo 日本 🎉",
+      ts: 1_700_000_000_123,
+      meta: { dia_id: "D1:2" },
+    };
     for (const enc of ["float32", "float16", "int8"] as const) {
       const packed = packRecord(rec, unit, enc);
       for (const shift of [0, 1, 2, 3]) {
@@ -38,7 +55,13 @@ describe("vector codec", () => {
     }
     const noVector = packRecord({ ...rec, meta: undefined }, undefined, "int8");
     assert.equal(readHeader(noVector).enc, "none");
-    assert.deepEqual(unpackRecord("a", 1, noVector), { id: "a", userId: 1, role: "assistant", content: rec.content, ts: rec.ts });
+    assert.deepEqual(unpackRecord("a", 1, noVector), {
+      id: "a",
+      userId: 1,
+      role: "assistant",
+      content: rec.content,
+      ts: rec.ts,
+    });
   });
 
   it("writes the compact version-2 header (13 bytes, 17 with int8) and still reads version-1 records", () => {
@@ -65,7 +88,16 @@ describe("vector codec", () => {
       const old = Buffer.concat([head, bytes, content, meta]);
       const h = readHeader(old);
       assert.deepEqual(unpackRecord("m1", 3, old, h), { ...rec, role: "assistant", meta: { k: "v" } });
-      assert.ok(Math.abs(packedCosine(Float32Array.from(v, (x) => x / Math.hypot(...v)), old, h)! - 1) < 1e-3, enc);
+      assert.ok(
+        Math.abs(
+          packedCosine(
+            Float32Array.from(v, (x) => x / Math.hypot(...v)),
+            old,
+            h,
+          )! - 1,
+        ) < 1e-3,
+        enc,
+      );
       assert.deepEqual(Array.from(packedVector(old, h)!, Math.round), Array.from(v));
     }
   });
@@ -75,7 +107,10 @@ describe("vector codec", () => {
     const buf = packRecord(rec, Float32Array.from([1, 0]), "float16");
     assert.equal(buf.readUInt8(0), 1);
     assert.deepEqual(unpackRecord("big", 1, buf), rec);
-    assert.equal(unpackRecord("big", 1, packRecord({ ...rec, meta: undefined }, undefined, "int8")).content.length, 70_000);
+    assert.equal(
+      unpackRecord("big", 1, packRecord({ ...rec, meta: undefined }, undefined, "int8")).content.length,
+      70_000,
+    );
   });
 
   it("rejects records it cannot read", () => {
@@ -92,13 +127,34 @@ describe("RediSearch query helpers", () => {
 
   it("parses RESP2 and RESP3 FT.SEARCH replies the same way", () => {
     const resp2 = [2, "k1", "1.5", ["id", "a", "ts", "1"], "k2", "0.5", ["id", "b", "ts", "2"]];
-    const resp3 = ["attributes", [], "total_results", 2, "format", "STRING", "results", [
-      ["id", "k1", "score", 1.5, "extra_attributes", ["id", "a", "ts", "1"], "values", []],
-      ["id", "k2", "score", 0.5, "extra_attributes", ["id", "b", "ts", "2"], "values", []],
-    ], "warning", []];
-    const expected = { total: 2, docs: [{ key: "k1", score: 1.5, fields: { id: "a", ts: "1" } }, { key: "k2", score: 0.5, fields: { id: "b", ts: "2" } }] };
+    const resp3 = [
+      "attributes",
+      [],
+      "total_results",
+      2,
+      "format",
+      "STRING",
+      "results",
+      [
+        ["id", "k1", "score", 1.5, "extra_attributes", ["id", "a", "ts", "1"], "values", []],
+        ["id", "k2", "score", 0.5, "extra_attributes", ["id", "b", "ts", "2"], "values", []],
+      ],
+      "warning",
+      [],
+    ];
+    const expected = {
+      total: 2,
+      docs: [
+        { key: "k1", score: 1.5, fields: { id: "a", ts: "1" } },
+        { key: "k2", score: 0.5, fields: { id: "b", ts: "2" } },
+      ],
+    };
     assert.deepEqual(parseSearchReply(resp2, true), expected);
     assert.deepEqual(parseSearchReply(resp3, true), expected);
-    assert.deepEqual(parseSearchReply([2, "k1", "k2"], false).docs.map((d) => d.key), ["k1", "k2"], "NOCONTENT");
+    assert.deepEqual(
+      parseSearchReply([2, "k1", "k2"], false).docs.map((d) => d.key),
+      ["k1", "k2"],
+      "NOCONTENT",
+    );
   });
 });

@@ -32,7 +32,14 @@ describe("HTTP status of thrown errors", () => {
   it("raw ioredis 'not reachable' errors are 503, Redis refusing a command and unknown errors stay 500", () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
     assert.equal(toHttpError(refused).code, "unavailable:redis");
-    assert.equal(toHttpError(Object.assign(new Error("Reached the max retries per request limit (which is 1)."), { name: "MaxRetriesPerRequestError" })).status, 503);
+    assert.equal(
+      toHttpError(
+        Object.assign(new Error("Reached the max retries per request limit (which is 1)."), {
+          name: "MaxRetriesPerRequestError",
+        }),
+      ).status,
+      503,
+    );
     assert.equal(toHttpError(new Error("Connection is closed.")).status, 503);
     assert.equal(toHttpError(Object.assign(new Error("ERR unknown command"), { name: "ReplyError" })).status, 500);
     assert.equal(toHttpError(new TypeError("x is undefined")).code, "internal:api");
@@ -42,7 +49,9 @@ describe("HTTP status of thrown errors", () => {
     const e = toHttpError(new ConfigError([{ variable: "ADMIN_PASSWORD", message: "must be at least 12 characters" }]));
     assert.equal(e.status, 503);
     assert.match(e.message, /ADMIN_PASSWORD/);
-    const key = toHttpError(new AppError("config:llm", "The model API refused the key (401)", { details: { kind: "auth" } }));
+    const key = toHttpError(
+      new AppError("config:llm", "The model API refused the key (401)", { details: { kind: "auth" } }),
+    );
     assert.deepEqual([key.status, key.code, key.details], [503, "unavailable:llm", { kind: "auth" }]);
   });
 });

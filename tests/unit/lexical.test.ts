@@ -4,7 +4,15 @@ import { bm25Search, contentWords, queryTerms, stem, tokenize } from "@/lib/memo
 
 describe("lexical tokenizer", () => {
   it("lowercases, splits on anything that is not a letter or digit, drops stopwords", () => {
-    assert.deepEqual(tokenize("The QUICK brown-fox, (jumps) over: 3 dogs!"), ["quick", "brown", "fox", "jump", "over", "3", "dog"]);
+    assert.deepEqual(tokenize("The QUICK brown-fox, (jumps) over: 3 dogs!"), [
+      "quick",
+      "brown",
+      "fox",
+      "jump",
+      "over",
+      "3",
+      "dog",
+    ]);
   });
 
   it("is Unicode-aware (accents, CJK, Cyrillic) and normalises NFKC", () => {
@@ -65,7 +73,16 @@ describe("bm25Search", () => {
 
   it("matches the textbook BM25 value", () => {
     // one doc of two matching docs among four: idf = ln(1 + (4 - 2 + 0.5) / (2 + 0.5)) = ln 2
-    const [hit] = bm25Search("zebra", [{ item: 1, text: "zebra x" }, { item: 2, text: "zebra y" }, { item: 3, text: "p q" }, { item: 4, text: "r s" }], 1);
+    const [hit] = bm25Search(
+      "zebra",
+      [
+        { item: 1, text: "zebra x" },
+        { item: 2, text: "zebra y" },
+        { item: 3, text: "p q" },
+        { item: 4, text: "r s" },
+      ],
+      1,
+    );
     // tf 1, length = avg → tf part = (1 * 2.2) / (1 + 1.2) = 1
     assert.ok(Math.abs(hit!.score - Math.log(2)) < 1e-9, String(hit!.score));
   });

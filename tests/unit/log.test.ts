@@ -47,14 +47,25 @@ describe("log (pino)", () => {
       apiKey: "sk-live",
       password: "hunter2hunter2",
       userId: 42,
-      request: { authorization: "Bearer s3cr3t", cookie: "mm_session=xyz", secret: "shh", url: "https://api.telegram.org" },
+      request: {
+        authorization: "Bearer s3cr3t",
+        cookie: "mm_session=xyz",
+        secret: "shh",
+        url: "https://api.telegram.org",
+      },
     });
     const line = c.lines[0]!.line;
-    for (const leaked of ["123:abc", "123:def", "sk-live", "hunter2", "s3cr3t", "mm_session=xyz", "shh"]) assert.ok(!line.includes(leaked), `${leaked} leaked: ${line}`);
+    for (const leaked of ["123:abc", "123:def", "sk-live", "hunter2", "s3cr3t", "mm_session=xyz", "shh"])
+      assert.ok(!line.includes(leaked), `${leaked} leaked: ${line}`);
     const ctx = (JSON.parse(line) as { context: Record<string, unknown> }).context;
     assert.equal(ctx.token, "[redacted]");
     assert.equal(ctx.userId, 42);
-    assert.deepEqual(ctx.request, { authorization: "[redacted]", cookie: "[redacted]", secret: "[redacted]", url: "https://api.telegram.org" });
+    assert.deepEqual(ctx.request, {
+      authorization: "[redacted]",
+      cookie: "[redacted]",
+      secret: "[redacted]",
+      url: "https://api.telegram.org",
+    });
   });
 
   it("redacts in the readable format too", () => {
@@ -67,14 +78,21 @@ describe("log (pino)", () => {
     const c = capture(true);
     const root = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6379"), { code: "ECONNREFUSED" });
     const mid = new TypeError("pipeline failed", { cause: root });
-    const top = Object.assign(new Error("could not store", { cause: mid }), { name: "AppError", code: "unavailable:redis" });
+    const top = Object.assign(new Error("could not store", { cause: mid }), {
+      name: "AppError",
+      code: "unavailable:redis",
+    });
     logger("memory").error("append failed", { error: top, userId: 1 });
     const ctx = (JSON.parse(c.lines[0]!.line) as { context: Record<string, unknown> }).context;
     assert.deepEqual(ctx.error, {
       name: "AppError",
       message: "could not store",
       code: "unavailable:redis",
-      cause: { name: "TypeError", message: "pipeline failed", cause: { name: "Error", message: "connect ECONNREFUSED 127.0.0.1:6379", code: "ECONNREFUSED" } },
+      cause: {
+        name: "TypeError",
+        message: "pipeline failed",
+        cause: { name: "Error", message: "connect ECONNREFUSED 127.0.0.1:6379", code: "ECONNREFUSED" },
+      },
     });
     assert.equal(c.lines[0]!.level, "error");
   });
@@ -87,7 +105,10 @@ describe("log (pino)", () => {
     log.info("i");
     log.warn("w");
     log.error("e");
-    assert.deepEqual(c.lines.map((l) => (JSON.parse(l.line) as { message: string }).message), ["w", "e"]);
+    assert.deepEqual(
+      c.lines.map((l) => (JSON.parse(l.line) as { message: string }).message),
+      ["w", "e"],
+    );
     withLevel("debug");
     log.debug("d2");
     assert.equal((JSON.parse(c.lines.at(-1)!.line) as { level: string }).level, "debug");
@@ -102,13 +123,19 @@ describe("log (pino)", () => {
     const log = logger("broken");
     log.debug("d");
     log.info("i");
-    assert.deepEqual(c.lines.map((l) => (JSON.parse(l.line) as { message: string }).message), ["i"]);
+    assert.deepEqual(
+      c.lines.map((l) => (JSON.parse(l.line) as { message: string }).message),
+      ["i"],
+    );
   });
 
   it("prints the readable `ISO LEVEL [scope] message {context}` line outside production", () => {
     const c = capture(false);
     logger("memory").warn("journaled", { pending: 3 });
-    assert.match(c.lines[0]!.line, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z WARN  \[memory\] journaled \{"pending":3\}\n$/);
+    assert.match(
+      c.lines[0]!.line,
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z WARN  \[memory\] journaled \{"pending":3\}\n$/,
+    );
     assert.equal(c.lines[0]!.level, "warn");
     logger("memory").info("plain");
     assert.match(c.lines[1]!.line, /Z INFO  \[memory\] plain\n$/);

@@ -8,7 +8,10 @@ const MB = 1024 * 1024;
 
 describe("memory budget arithmetic", () => {
   it("defaults to 85 % of maxmemory, off without one; MEMORY_BUDGET_MB wins, capped at maxmemory; 0 = off", () => {
-    assert.deepEqual(budgetBytes(undefined, 25 * MB), { bytes: Math.round(25 * MB * 0.85), source: "85 % of maxmemory" });
+    assert.deepEqual(budgetBytes(undefined, 25 * MB), {
+      bytes: Math.round(25 * MB * 0.85),
+      source: "85 % of maxmemory",
+    });
     assert.deepEqual(budgetBytes(undefined, 0), { bytes: 0, source: "off" });
     assert.deepEqual(budgetBytes(10, 25 * MB), { bytes: 10 * MB, source: "MEMORY_BUDGET_MB" });
     assert.deepEqual(budgetBytes(100, 25 * MB), { bytes: 25 * MB, source: "MEMORY_BUDGET_MB" });
@@ -27,8 +30,15 @@ describe("memory budget arithmetic", () => {
     assert.equal(p.windowHours, 24);
     assert.equal(p.daysToFull, 4);
     assert.equal(project(samples, { ts: now, usedBytes: 9 * MB }, 20 * MB)!.daysToFull, null, "shrinking");
-    assert.equal(project([{ ts: now - 60_000, usedBytes: 1 }], { ts: now, usedBytes: 2 }, 20 * MB), undefined, "needs 30 minutes");
-    assert.deepEqual(parseSamples(["5:7", "garbage", "6:8"]), [{ ts: 5, usedBytes: 7 }, { ts: 6, usedBytes: 8 }]);
+    assert.equal(
+      project([{ ts: now - 60_000, usedBytes: 1 }], { ts: now, usedBytes: 2 }, 20 * MB),
+      undefined,
+      "needs 30 minutes",
+    );
+    assert.deepEqual(parseSamples(["5:7", "garbage", "6:8"]), [
+      { ts: 5, usedBytes: 7 },
+      { ts: 6, usedBytes: 8 },
+    ]);
   });
 
   it("levels: warn > 90 %, critical > 95 %, full at maxmemory or after OOM; OOM is found in causes", () => {
@@ -38,9 +48,15 @@ describe("memory budget arithmetic", () => {
     assert.equal(levelOf(199, 0, 200, false).level, "full");
     assert.equal(levelOf(10, 0, 0, true).level, "full");
     assert.equal(levelOf(10, 0, 0, false).share, null);
-    const oom = new Error("Redis refused to store the message", { cause: new Error("OOM command not allowed when used memory > 'maxmemory'.") });
+    const oom = new Error("Redis refused to store the message", {
+      cause: new Error("OOM command not allowed when used memory > 'maxmemory'."),
+    });
     assert.ok(isOomError(oom));
     assert.ok(!isOomError(new Error("ERR wrong type")));
-    assert.deepEqual(parseServerMemory("used_memory:123\r\nmaxmemory:456\r\nmaxmemory_policy:noeviction\r\n"), { usedBytes: 123, maxmemoryBytes: 456, policy: "noeviction" });
+    assert.deepEqual(parseServerMemory("used_memory:123\r\nmaxmemory:456\r\nmaxmemory_policy:noeviction\r\n"), {
+      usedBytes: 123,
+      maxmemoryBytes: 456,
+      policy: "noeviction",
+    });
   });
 });

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import fs, { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import fs, {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -32,15 +40,25 @@ describe("Journal", () => {
     j.ack(["a"]);
     j.close(); // the process ends with writes pending: its file stays for the next start
     const again = new Journal(100, file);
-    assert.deepEqual(again.peek(10).map((e) => e.id), ["b", "c"]);
+    assert.deepEqual(
+      again.peek(10).map((e) => e.id),
+      ["b", "c"],
+    );
     assert.equal(existsSync(j.path!), false, "the adopted file is gone, its entries live in the new one");
     again.push(entry("d", 1, "four", [1, 2, 3]));
     again.close();
     const third = new Journal(100, file);
     const d = third.peek(10).find((e) => e.id === "d") as PendingAppend;
     assert.deepEqual(Array.from(d.vector!), [1, 2, 3]);
-    assert.deepEqual(third.appendsFor(1).map((e) => e.id), ["d"]);
-    assert.deepEqual(third.peek(10).map((e) => e.id), ["b", "c", "d"], "order survives two adoptions");
+    assert.deepEqual(
+      third.appendsFor(1).map((e) => e.id),
+      ["d"],
+    );
+    assert.deepEqual(
+      third.peek(10).map((e) => e.id),
+      ["b", "c", "d"],
+      "order survives two adoptions",
+    );
     third.close();
   });
 
@@ -54,7 +72,10 @@ describe("Journal", () => {
     appendFileSync(j.path!, '{"op":"add","entry":{"kind":"app');
     j.close();
     const reloaded = new Journal(10, file);
-    assert.deepEqual(reloaded.peek(5).map((e) => e.id), ["b"]);
+    assert.deepEqual(
+      reloaded.peek(5).map((e) => e.id),
+      ["b"],
+    );
     assert.equal(reloaded.deadLetterCount, 0, "a torn LAST line is a crash mid-write, not a dead letter");
     reloaded.close();
   });
@@ -75,7 +96,10 @@ describe("Journal", () => {
     const j = new Journal(2);
     j.push(entry("a", 1, "x"));
     j.push(entry("b", 1, "y"));
-    assert.throws(() => j.push(entry("c", 1, "z")), (e) => isAppError(e, "unavailable:redis"));
+    assert.throws(
+      () => j.push(entry("c", 1, "z")),
+      (e) => isAppError(e, "unavailable:redis"),
+    );
     assert.equal(j.pending, 2);
   });
 });
@@ -109,7 +133,10 @@ describe("Journal files: one per process, adopted when their process is gone", (
     assert.equal(c.pending, 0);
     a.close();
     const d = new Journal(10, file); // a closed with a pending entry: adopted
-    assert.deepEqual(d.peek(5).map((e) => e.id), ["a1"]);
+    assert.deepEqual(
+      d.peek(5).map((e) => e.id),
+      ["a1"],
+    );
     assert.equal(b.pending, 1);
     assert.match(readFileSync(b.path!, "utf8"), /from b/);
     for (const j of [b, c, d]) j.close();
@@ -125,7 +152,13 @@ describe("Journal files: one per process, adopted when their process is gone", (
     utimesSync(`${dead}.lock`, old, old); // nobody refreshed it for a minute: the holder is dead
     writeFileSync(file, JSON.stringify({ op: "add", entry: entry("l1", 5, "legacy") }) + "\n");
     const j = new Journal(10, file);
-    assert.deepEqual(j.peek(5).map((e) => e.id).sort(), ["l1", "x1"]);
+    assert.deepEqual(
+      j
+        .peek(5)
+        .map((e) => e.id)
+        .sort(),
+      ["l1", "x1"],
+    );
     assert.equal(existsSync(dead), false);
     assert.equal(existsSync(file), false);
     j.close();
@@ -150,10 +183,17 @@ describe("Journal files: one per process, adopted when their process is gone", (
     j.push(entry("later-1", 1, "b"));
     j.push(entry("later-2", 1, "c"));
     j.push(entry("early", 1, "a"), early);
-    assert.deepEqual(j.peek(5).map((e) => e.id), ["early", "later-1", "later-2"]);
+    assert.deepEqual(
+      j.peek(5).map((e) => e.id),
+      ["early", "later-1", "later-2"],
+    );
     j.close();
     const again = new Journal(10, file);
-    assert.deepEqual(again.peek(5).map((e) => e.id), ["early", "later-1", "later-2"], "the file keeps that order too");
+    assert.deepEqual(
+      again.peek(5).map((e) => e.id),
+      ["early", "later-1", "later-2"],
+      "the file keeps that order too",
+    );
     again.close();
   });
 
@@ -167,7 +207,10 @@ describe("Journal files: one per process, adopted when their process is gone", (
     ];
     writeFileSync(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
     const j = new Journal(10, file);
-    assert.deepEqual(j.peek(5).map((e) => e.id), ["ok1", "ok2"]);
+    assert.deepEqual(
+      j.peek(5).map((e) => e.id),
+      ["ok1", "ok2"],
+    );
     assert.equal(j.deadLetterCount, 1);
     assert.match(readFileSync(`${file}.dead`, "utf8"), /"bad"/);
     j.close();
@@ -203,14 +246,22 @@ describe("command recorder and the guarded-write encoding", () => {
     p.hset("k:1", { a: "1", b: blob }).expire("k:1", 60);
     p.call("VADD", "k:2", "FP32", blob, "id");
     p.zadd("k:3", 5, "7");
-    assert.deepEqual(commands.map((c) => c.name), ["HSET", "EXPIRE", "VADD", "ZADD"]);
+    assert.deepEqual(
+      commands.map((c) => c.name),
+      ["HSET", "EXPIRE", "VADD", "ZADD"],
+    );
     assert.deepEqual(commands[0]!.args, ["k:1", "a", "1", "b", blob]);
     const { keys, args } = encodeWrites([{ guard: { key: "g", value: "v", ttlSeconds: 9 }, commands }]);
     assert.deepEqual(keys, ["g", "k:1", "k:2", "k:3"]);
     assert.deepEqual(args.slice(0, 8), [1, "1", 1, "v", 9, "", 0, 4]);
     assert.deepEqual(args.slice(8, 15), [6, "HSET", 2, "a", "1", "b", blob]);
     // A record guard: HSETNX of the record's field first, the tombstone key by index too.
-    const rec = encodeWrites([{ guard: { hash: "k:1", field: "id1", value: blob, tombstone: "t", reply: "id1 ts" }, commands: commands.slice(1) }]);
+    const rec = encodeWrites([
+      {
+        guard: { hash: "k:1", field: "id1", value: blob, tombstone: "t", reply: "id1 ts" },
+        commands: commands.slice(1),
+      },
+    ]);
     assert.deepEqual(rec.keys, ["k:1", "t", "k:2", "k:3"]);
     assert.deepEqual(rec.args.slice(0, 8), [1, "2", 1, "id1", blob, "id1 ts", 2, 3]);
     assert.throws(() => p.exec(), /not executed/);
@@ -220,8 +271,16 @@ describe("command recorder and the guarded-write encoding", () => {
 describe("Redis error classification: writes refused for now", () => {
   it("treats OOM, MISCONF, READONLY and LOADING (also from inside a script) as retry-later", () => {
     const reply = (m: string) => Object.assign(new Error(m), { name: "ReplyError" });
-    assert.equal(isUnavailable(reply("OOM command not allowed when used memory > 'maxmemory'. script: abc, on @user_script:15.")), true);
-    assert.equal(isUnavailable(reply("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk.")), true);
+    assert.equal(
+      isUnavailable(reply("OOM command not allowed when used memory > 'maxmemory'. script: abc, on @user_script:15.")),
+      true,
+    );
+    assert.equal(
+      isUnavailable(
+        reply("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk."),
+      ),
+      true,
+    );
     assert.equal(isUnavailable(reply("READONLY You can't write against a read only replica.")), true);
     assert.equal(redisError(reply("OOM command not allowed"), "write").code, "unavailable:redis");
     assert.equal(isUnavailable(reply("ERR unknown command 'FOO'")), false);

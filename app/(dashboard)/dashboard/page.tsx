@@ -13,10 +13,15 @@ export const dynamic = "force-dynamic";
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<{ range?: string }> }) {
   const range = (await searchParams).range === "24h" ? "24h" : "1h";
-  const [overview, latency] = await Promise.all([load("the overview", getOverview), load("latency metrics", () => getLatency(range))]);
+  const [overview, latency] = await Promise.all([
+    load("the overview", getOverview),
+    load("latency metrics", () => getLatency(range)),
+  ]);
   return (
     <div className="space-y-4" data-testid="overview-page">
-      <PageHeader title="Overview">Health, totals, Redis memory and latency of every app instance sharing this Redis.</PageHeader>
+      <PageHeader title="Overview">
+        Health, totals, Redis memory and latency of every app instance sharing this Redis.
+      </PageHeader>
       {overview.ok ? (
         <>
           {overview.data.budget && <BudgetBanner b={overview.data.budget} />}
@@ -29,7 +34,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       ) : (
         <ErrorMessage>{overview.error}</ErrorMessage>
       )}
-      {latency.ok ? <LatencySection range={range} series={latency.data.series} /> : <ErrorMessage testid="latency-error">{latency.error}</ErrorMessage>}
+      {latency.ok ? (
+        <LatencySection range={range} series={latency.data.series} />
+      ) : (
+        <ErrorMessage testid="latency-error">{latency.error}</ErrorMessage>
+      )}
     </div>
   );
 }

@@ -41,7 +41,8 @@ export default function DocsPage() {
         <dl className="space-y-1 text-sm">
           {Object.entries(doc.components?.schemas ?? {}).map(([name, s]) => (
             <div key={name}>
-              <dt className="inline font-mono font-semibold">{name}</dt> <dd className="inline">{<SchemaInline s={s} />}</dd>
+              <dt className="inline font-mono font-semibold">{name}</dt>{" "}
+              <dd className="inline">{<SchemaInline s={s} />}</dd>
             </div>
           ))}
         </dl>

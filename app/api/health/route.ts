@@ -9,10 +9,16 @@ export const dynamic = "force-dynamic";
 export async function GET(): Promise<Response> {
   try {
     const report = await buildHealth(getRuntime());
-    return Response.json(report, { status: report.status === "down" ? 503 : 200, headers: { "Cache-Control": "no-store" } });
+    return Response.json(report, {
+      status: report.status === "down" ? 503 : 200,
+      headers: { "Cache-Control": "no-store" },
+    });
   } catch (e) {
     if (e instanceof ConfigError) {
-      return Response.json({ status: "down", reasons: e.problems.map((p) => `${p.variable}: ${p.message}`) }, { status: 503 });
+      return Response.json(
+        { status: "down", reasons: e.problems.map((p) => `${p.variable}: ${p.message}`) },
+        { status: 503 },
+      );
     }
     throw e;
   }

@@ -20,6 +20,8 @@ accessFeature.use(async (ctx, next) => {
   log.info("update from a user outside ALLOWED_USER_IDS ignored", { userId: user.id, updateId: ctx.update.update_id });
   if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: "Sorry, this bot is private." });
   else if (ctx.message && isPrivate(ctx)) {
-    await ctx.reply(`Sorry, this is a private bot and you are not on its list of users. If you know its owner, send them your Telegram id: ${user.id}`);
+    await ctx.reply(
+      `Sorry, this is a private bot and you are not on its list of users. If you know its owner, send them your Telegram id: ${user.id}`,
+    );
   }
 });

@@ -25,5 +25,9 @@ chatFeature.on("message:text", async (ctx) => {
   const text = priv ? msg.text.trim() : withoutMention(msg.text, ctx.me.username);
   if (!text) return;
 
-  await answerTurn(ctx, { text, quoted: msg.reply_to_message?.from?.id === ctx.me.id ? msg.reply_to_message.text : undefined }, msg.message_id);
+  await answerTurn(
+    ctx,
+    { text, quoted: msg.reply_to_message?.from?.id === ctx.me.id ? msg.reply_to_message.text : undefined },
+    msg.message_id,
+  );
 });

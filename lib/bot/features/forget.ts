@@ -17,7 +17,11 @@ forgetFeature.command("forget", async (ctx) => {
   const userId = ctx.from!.id;
   await ctx.reply(
     "This deletes everything I know about you: our conversation, my long-term memories of you, your settings and counters. It cannot be undone.",
-    { reply_markup: new InlineKeyboard().text("🗑 Yes, delete everything", `forget:yes:${userId}`).text("Cancel", `forget:no:${userId}`) },
+    {
+      reply_markup: new InlineKeyboard()
+        .text("🗑 Yes, delete everything", `forget:yes:${userId}`)
+        .text("Cancel", `forget:no:${userId}`),
+    },
   );
 });
 

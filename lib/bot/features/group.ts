@@ -24,7 +24,10 @@ export function isAddressedToBot(ctx: Context): boolean {
 
 /** The message text without the bot's @mention. */
 export function withoutMention(text: string, username: string): string {
-  return text.replace(new RegExp(`@${username}\\b`, "gi"), "").replace(/\s{2,}/g, " ").trim();
+  return text
+    .replace(new RegExp(`@${username}\\b`, "gi"), "")
+    .replace(/\s{2,}/g, " ")
+    .trim();
 }
 
 export const groupFeature = new Composer<BotContext>();

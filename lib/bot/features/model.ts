@@ -25,7 +25,10 @@ const prompt = (current: string) => `Choose the model for your replies. Current:
 modelFeature.command("model", async (ctx) => {
   const { memory, config } = ctx.deps;
   const current = modelFor(await memory.getSettings(ctx.from!.id), config);
-  await ctx.reply(prompt(current), { parse_mode: "HTML", reply_markup: modelKeyboard(config.llm.allowedModels, current) });
+  await ctx.reply(prompt(current), {
+    parse_mode: "HTML",
+    reply_markup: modelKeyboard(config.llm.allowedModels, current),
+  });
 });
 
 modelFeature.callbackQuery(/^model([:#])(.+)$/, async (ctx) => {
@@ -39,7 +42,9 @@ modelFeature.callbackQuery(/^model([:#])(.+)$/, async (ctx) => {
   }
   await memory.updateSettings(ctx.from.id, { model });
   await ctx.answerCallbackQuery({ text: `Model set to ${model}` });
-  await ctx.editMessageText(prompt(model), { parse_mode: "HTML", reply_markup: modelKeyboard(models, model) }).catch((e: unknown) => {
-    if (!isNotModified(e)) throw e;
-  });
+  await ctx
+    .editMessageText(prompt(model), { parse_mode: "HTML", reply_markup: modelKeyboard(models, model) })
+    .catch((e: unknown) => {
+      if (!isNotModified(e)) throw e;
+    });
 });

@@ -27,15 +27,30 @@ export const nonTextFeature = new Composer<BotContext>();
 
 nonTextFeature.on("edited_message", async (ctx) => {
   if (ctx.chat.type !== "private") return;
-  await ctx.reply("I noticed you edited a message. I keep the original in our conversation — send a new message if you'd like me to respond to the change.");
+  await ctx.reply(
+    "I noticed you edited a message. I keep the original in our conversation — send a new message if you'd like me to respond to the change.",
+  );
 });
 
 nonTextFeature.on("message", async (ctx) => {
   const m = ctx.message;
   // Voice, audio and photos are answered by their own features before this one.
-  const isContent = !!(m.video || m.video_note || m.sticker || m.animation || m.document || m.location || m.venue || m.contact || m.poll);
+  const isContent = !!(
+    m.video ||
+    m.video_note ||
+    m.sticker ||
+    m.animation ||
+    m.document ||
+    m.location ||
+    m.venue ||
+    m.contact ||
+    m.poll
+  );
   if (!isContent) return;
-  await ctx.reply(`I can read text, listen to voice messages and look at photos, but I can't open ${describeMessage(m)}. Could you write it out for me?`, {
-    reply_parameters: { message_id: m.message_id, allow_sending_without_reply: true },
-  });
+  await ctx.reply(
+    `I can read text, listen to voice messages and look at photos, but I can't open ${describeMessage(m)}. Could you write it out for me?`,
+    {
+      reply_parameters: { message_id: m.message_id, allow_sending_without_reply: true },
+    },
+  );
 });

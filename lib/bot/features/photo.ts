@@ -38,13 +38,16 @@ photoFeature.on("message:photo", async (ctx) => {
   const caption = (isPrivate(ctx) ? m.caption?.trim() : withoutMention(m.caption ?? "", ctx.me.username)) || undefined;
   const size = pickPhotoSize(m.photo, config.media.maxBytes);
   const media = { kind: "photo" as const, fileId: size.file_id, ...(caption ? { caption } : {}) };
-  const reply = (text: string) => ctx.reply(text, { reply_parameters: { message_id: m.message_id, allow_sending_without_reply: true } });
+  const reply = (text: string) =>
+    ctx.reply(text, { reply_parameters: { message_id: m.message_id, allow_sending_without_reply: true } });
   const model = modelFor(await memory.getSettings(ctx.from.id), config);
 
   if (!config.media.visionModels.includes(model)) {
     const note = `(Your model, ${model}, can't see photos, so I only kept your caption.)`;
     if (!caption) {
-      await reply(`I can't see photos with the model ${model}. Tell me in words what it shows, or pick a vision model with /model.`);
+      await reply(
+        `I can't see photos with the model ${model}. Tell me in words what it shows, or pick a vision model with /model.`,
+      );
       return;
     }
     await answerTurn(ctx, { text: `[Photo] ${caption}`, media }, m.message_id);
@@ -55,7 +58,11 @@ photoFeature.on("message:photo", async (ctx) => {
   await ctx.replyWithChatAction("typing").catch(() => undefined);
   let dataUrl: string;
   try {
-    const file = await downloadTelegramFile(ctx.api, { ...telegramFileAccess(ctx), fileId: size.file_id, maxBytes: config.media.maxBytes });
+    const file = await downloadTelegramFile(ctx.api, {
+      ...telegramFileAccess(ctx),
+      fileId: size.file_id,
+      maxBytes: config.media.maxBytes,
+    });
     dataUrl = `data:${imageMime(file.path)};base64,${file.bytes.toString("base64")}`;
   } catch (e) {
     log.warn("photo download failed", { userId: ctx.from.id, error: e });
@@ -69,7 +76,11 @@ photoFeature.on("message:photo", async (ctx) => {
       maxTokens: 80,
       messages: [
         { role: "system", content: DESCRIBE_PROMPT },
-        { role: "user", content: caption ? `The sender's caption: ${JSON.stringify(caption)}` : "(no caption)", images: [dataUrl] },
+        {
+          role: "user",
+          content: caption ? `The sender's caption: ${JSON.stringify(caption)}` : "(no caption)",
+          images: [dataUrl],
+        },
       ],
     });
     description = res.text.replace(/\s+/g, " ").trim().slice(0, 300);

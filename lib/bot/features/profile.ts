@@ -8,12 +8,13 @@ import { CATEGORY_LABELS } from "../../chat/profile/labels";
 /** Buttons per message: Telegram allows 100; a profile past this is shown in part. */
 const MAX_LISTED = 30;
 
-
 /** The profile as a numbered list with one delete button per fact and one for all. */
 export function renderProfile(facts: ProfileFact[], userId: number): { text: string; keyboard?: InlineKeyboard } {
   const live = currentFacts(facts).slice(-MAX_LISTED);
   if (live.length === 0) {
-    return { text: "I haven't noted anything about you yet. As we talk, I keep a short profile (your name, what you like, your goals…) — /profile shows it and lets you delete any of it." };
+    return {
+      text: "I haven't noted anything about you yet. As we talk, I keep a short profile (your name, what you like, your goals…) — /profile shows it and lets you delete any of it.",
+    };
   }
   const lines = live.map((f, i) => `${i + 1}. <b>${CATEGORY_LABELS[f.category]}</b>: ${escapeHtml(f.text)}`);
   const kb = new InlineKeyboard();
@@ -55,5 +56,8 @@ profileFeature.callbackQuery(/^profile:(del|all):(\d+)(?::([\w-]+))?$/, async (c
   }
   await ctx.answerCallbackQuery({ text: n > 0 ? (n === 1 ? "Deleted" : `Deleted ${n} items`) : "Already deleted" });
   const view = renderProfile((await memory.getProfile(userId)).facts, userId);
-  await ctx.editMessageText(view.text, { parse_mode: "HTML", ...(view.keyboard ? { reply_markup: view.keyboard } : {}) });
+  await ctx.editMessageText(view.text, {
+    parse_mode: "HTML",
+    ...(view.keyboard ? { reply_markup: view.keyboard } : {}),
+  });
 });

@@ -26,6 +26,8 @@ rateLimitFeature.use(async (ctx, next) => {
   if (verdict.allowed) return next();
   log.info("rate limited", { userId: ctx.from.id, count: verdict.count });
   if (verdict.count === limit + 1) {
-    await ctx.reply(`Easy there! I can take up to ${limit} messages a minute. Please try again in ${verdict.retryAfterSeconds} s.`);
+    await ctx.reply(
+      `Easy there! I can take up to ${limit} messages a minute. Please try again in ${verdict.retryAfterSeconds} s.`,
+    );
   }
 });

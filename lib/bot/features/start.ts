@@ -9,7 +9,10 @@ export const startFeature = new Composer<BotContext>();
 startFeature.command("start", async (ctx) => {
   const user = ctx.from!;
   const { memory } = ctx.deps;
-  const [settings, memories] = await Promise.all([memory.getSettings(user.id), memory.listMemories(user.id, { limit: 1 })]);
+  const [settings, memories] = await Promise.all([
+    memory.getSettings(user.id),
+    memory.listMemories(user.id, { limit: 1 }),
+  ]);
   const personal = settings.personal
     ? "Personal mode is <b>on</b>: I bring up what I remember when it helps (/personal turns it off)."
     : "Personal mode is <b>off</b>: I only use our current conversation (/personal turns it on).";

@@ -21,20 +21,29 @@ voiceFeature.on(["message:voice", "message:audio"], async (ctx) => {
   const { config, llm } = ctx.deps;
   const m = ctx.message;
   const file = m.voice ?? m.audio!;
-  const reply = (text: string) => ctx.reply(text, { reply_parameters: { message_id: m.message_id, allow_sending_without_reply: true } });
+  const reply = (text: string) =>
+    ctx.reply(text, { reply_parameters: { message_id: m.message_id, allow_sending_without_reply: true } });
   if (file.duration > config.media.voiceMaxSeconds) {
-    await reply(`That voice message is ${Math.round(file.duration)} s long; I can listen to up to ${config.media.voiceMaxSeconds} s. Could you split it or send a shorter one?`);
+    await reply(
+      `That voice message is ${Math.round(file.duration)} s long; I can listen to up to ${config.media.voiceMaxSeconds} s. Could you split it or send a shorter one?`,
+    );
     return;
   }
   if (file.file_size !== undefined && file.file_size > config.media.maxBytes) {
-    await reply(`That recording is ${(file.file_size / 1e6).toFixed(1)} MB; I can take up to ${(config.media.maxBytes / 1e6).toFixed(1)} MB.`);
+    await reply(
+      `That recording is ${(file.file_size / 1e6).toFixed(1)} MB; I can take up to ${(config.media.maxBytes / 1e6).toFixed(1)} MB.`,
+    );
     return;
   }
   await ctx.replyWithChatAction("typing").catch(() => undefined);
   let audio: Buffer;
   let path: string;
   try {
-    ({ bytes: audio, path } = await downloadTelegramFile(ctx.api, { ...telegramFileAccess(ctx), fileId: file.file_id, maxBytes: config.media.maxBytes }));
+    ({ bytes: audio, path } = await downloadTelegramFile(ctx.api, {
+      ...telegramFileAccess(ctx),
+      fileId: file.file_id,
+      maxBytes: config.media.maxBytes,
+    }));
   } catch (e) {
     log.warn("voice download failed", { userId: ctx.from.id, error: e });
     await reply(downloadProblem(e, "voice message"));
@@ -44,7 +53,9 @@ voiceFeature.on(["message:voice", "message:audio"], async (ctx) => {
   try {
     const name = path.split("/").pop() || "voice.ogg";
     // Telegram voice notes are Ogg/Opus with an .oga extension, which the API accepts as .ogg.
-    transcript = (await llm.transcribe({ model: config.media.transcriptionModel, audio, filename: name.replace(/\.oga$/i, ".ogg") })).trim();
+    transcript = (
+      await llm.transcribe({ model: config.media.transcriptionModel, audio, filename: name.replace(/\.oga$/i, ".ogg") })
+    ).trim();
   } catch (e) {
     const kind = llmFailureKind(e);
     log.error("transcription failed", { userId: ctx.from.id, kind, error: e });
@@ -59,5 +70,9 @@ voiceFeature.on(["message:voice", "message:audio"], async (ctx) => {
     await reply("I couldn't make out any words in that voice message. Could you try again?");
     return;
   }
-  await answerTurn(ctx, { text: transcript, media: { kind: "voice", fileId: file.file_id, duration: file.duration } }, m.message_id);
+  await answerTurn(
+    ctx,
+    { text: transcript, media: { kind: "voice", fileId: file.file_id, duration: file.duration } },
+    m.message_id,
+  );
 });

@@ -27,7 +27,9 @@ export function markdownToHtml(markdown: string): string {
   s = s.replace(/`([^`\n]+)`/g, (_m, body: string) => hold(`<code>${escapeHtml(body)}</code>`));
 
   s = escapeHtml(s);
-  s = s.replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/g, (_m, text: string, url: string) => hold(`<a href="${url.replace(/"/g, "&quot;")}">${text}</a>`));
+  s = s.replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/g, (_m, text: string, url: string) =>
+    hold(`<a href="${url.replace(/"/g, "&quot;")}">${text}</a>`),
+  );
   s = s.replace(/^#{1,6}[ \t]+(.+)$/gm, "<b>$1</b>");
   s = s.replace(/^([ \t]*)[*-][ \t]+/gm, "$1• ");
   s = s.replace(/\*\*(?=\S)([\s\S]*?\S)\*\*/g, "<b>$1</b>");

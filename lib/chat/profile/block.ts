@@ -11,7 +11,6 @@ const STYLE_INSTRUCTIONS: Record<ReplyStyle, string> = {
   playful: "The user enjoys a playful, light-hearted tone.",
 };
 
-
 export function currentFacts(facts: ProfileFact[]): ProfileFact[] {
   return facts.filter((f) => !f.supersededAt);
 }

@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { logger } from "../../log";
-import { PROFILE_CATEGORIES, REPLY_STYLES, type HistoryMessage, type NewProfileFact, type ProfileFact } from "../../memory/types";
+import {
+  PROFILE_CATEGORIES,
+  REPLY_STYLES,
+  type HistoryMessage,
+  type NewProfileFact,
+  type ProfileFact,
+} from "../../memory/types";
 import type { LlmClient } from "../llm";
 import { isInstructionLike } from "./inert";
 
@@ -31,9 +37,21 @@ export const EXTRACTION_SCHEMA = {
           required: ["category", "text", "sources", "replaces"],
           properties: {
             category: { type: "string", enum: [...PROFILE_CATEGORIES] },
-            text: { type: "string", description: "The fact in a short third-person sentence, e.g. 'Has a dog named Rex'. For reply_style one of: " + REPLY_STYLES.join(", ") },
-            sources: { type: "array", items: { type: "integer" }, description: "Numbers of the new messages the fact comes from." },
-            replaces: { type: ["string", "null"], description: "Id of a current fact this one contradicts or updates, else null." },
+            text: {
+              type: "string",
+              description:
+                "The fact in a short third-person sentence, e.g. 'Has a dog named Rex'. For reply_style one of: " +
+                REPLY_STYLES.join(", "),
+            },
+            sources: {
+              type: "array",
+              items: { type: "integer" },
+              description: "Numbers of the new messages the fact comes from.",
+            },
+            replaces: {
+              type: ["string", "null"],
+              description: "Id of a current fact this one contradicts or updates, else null.",
+            },
           },
         },
       },
@@ -68,7 +86,9 @@ export interface ExtractionInput {
 
 /** The model's proposals, validated and mapped to message ids; [] on any bad output (logged). */
 export async function extractProfileFacts(input: ExtractionInput): Promise<NewProfileFact[]> {
-  const numbered = input.messages.map((m, i) => `[${i + 1}] ${m.role === "user" ? "User" : "Assistant"}: ${m.content}`).join("\n");
+  const numbered = input.messages
+    .map((m, i) => `[${i + 1}] ${m.role === "user" ? "User" : "Assistant"}: ${m.content}`)
+    .join("\n");
   const currentFacts = input.current.length
     ? input.current.map((f) => `- id ${f.id} (${f.category}): ${JSON.stringify(f.text)}`).join("\n")
     : "(none yet)";
@@ -84,7 +104,9 @@ export async function extractProfileFacts(input: ExtractionInput): Promise<NewPr
   });
   const parsed = answerSchema.safeParse(res.value);
   if (!parsed.success) {
-    log.warn("profile extraction answer rejected (wrong shape)", { issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`) });
+    log.warn("profile extraction answer rejected (wrong shape)", {
+      issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`),
+    });
     return [];
   }
   const currentIds = new Set(input.current.map((f) => f.id));
@@ -97,7 +119,12 @@ export async function extractProfileFacts(input: ExtractionInput): Promise<NewPr
     const sources = f.sources.filter((n) => n >= 1 && n <= input.messages.length).map((n) => input.messages[n - 1]!.id);
     // A fact must come from something the user said: no sources, no fact.
     if (!sources.some((id) => input.messages.find((m) => m.id === id)?.role === "user")) continue;
-    out.push({ category: f.category, text: f.text, sources, ...(f.replaces && currentIds.has(f.replaces) ? { replaces: f.replaces } : {}) });
+    out.push({
+      category: f.category,
+      text: f.text,
+      sources,
+      ...(f.replaces && currentIds.has(f.replaces) ? { replaces: f.replaces } : {}),
+    });
   }
   return out;
 }

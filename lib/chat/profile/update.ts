@@ -19,15 +19,28 @@ export interface ProfileUpdateDeps {
  * model read what is new and update the profile. Never throws — a failed extraction leaves the
  * profile as it was and is retried after the next turn.
  */
-export async function maybeUpdateProfile(deps: ProfileUpdateDeps, userId: number, model: string, opts: { force?: boolean; signal?: AbortSignal } = {}): Promise<number> {
+export async function maybeUpdateProfile(
+  deps: ProfileUpdateDeps,
+  userId: number,
+  model: string,
+  opts: { force?: boolean; signal?: AbortSignal } = {},
+): Promise<number> {
   if (!deps.config.profile.enabled) return 0;
   try {
     const turns = await deps.memory.countProfileTurn(userId);
     if (!opts.force && turns < deps.config.profile.everyTurns) return 0;
     const [profile, history] = await Promise.all([deps.memory.getProfile(userId), deps.memory.getHistory(userId, 200)]);
-    const fresh = history.filter((m) => m.role !== "system" && (!profile.upTo || m.id > profile.upTo)).slice(-MAX_NEW_MESSAGES);
+    const fresh = history
+      .filter((m) => m.role !== "system" && (!profile.upTo || m.id > profile.upTo))
+      .slice(-MAX_NEW_MESSAGES);
     if (!fresh.some((m) => m.role === "user")) return 0;
-    const facts = await extractProfileFacts({ llm: deps.llm, model, current: currentFacts(profile.facts), messages: fresh, signal: opts.signal });
+    const facts = await extractProfileFacts({
+      llm: deps.llm,
+      model,
+      current: currentFacts(profile.facts),
+      messages: fresh,
+      signal: opts.signal,
+    });
     const added = await deps.memory.addProfileFacts(userId, facts, { upTo: fresh[fresh.length - 1]!.id });
     if (added.length > 0) log.info("profile updated", { userId, added: added.length });
     return added.length;

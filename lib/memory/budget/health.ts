@@ -16,10 +16,21 @@ export interface BudgetHealth {
  * refusal). Reasons (→ "degraded") above 95 % of the budget (or of maxmemory without one), when
  * maxmemory is reached, and for 10 minutes after an OOM refusal.
  */
-export async function budgetHealth(redis: Redis, budgetMb: number | undefined, seen?: BudgetSnapshot): Promise<{ reasons: string[]; memory: BudgetHealth }> {
+export async function budgetHealth(
+  redis: Redis,
+  budgetMb: number | undefined,
+  seen?: BudgetSnapshot,
+): Promise<{ reasons: string[]; memory: BudgetHealth }> {
   const mem = await readServerMemory(redis);
   const b = budgetBytes(budgetMb, mem.maxmemoryBytes);
-  const snap: BudgetSnapshot = { ...mem, budgetBytes: b.bytes, budgetSource: b.source, checkedAt: Date.now(), oomSeenAt: seen?.oomSeenAt, sweeping: seen?.sweeping ?? false };
+  const snap: BudgetSnapshot = {
+    ...mem,
+    budgetBytes: b.bytes,
+    budgetSource: b.source,
+    checkedAt: Date.now(),
+    oomSeenAt: seen?.oomSeenAt,
+    sweeping: seen?.sweeping ?? false,
+  };
   const oomRecent = snap.oomSeenAt !== undefined && Date.now() - snap.oomSeenAt < 10 * 60_000;
   return {
     reasons: budgetReasons(snap),

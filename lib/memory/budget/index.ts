@@ -44,7 +44,14 @@ export interface BudgetReport extends BudgetSnapshot {
   reasons: string[];
   projection?: Projection;
   samples: Sample[];
-  trimmed: { memories: number; histories: number; guards: number; sweeps: number; lastSweepAt?: string; users: { userId: number; memories: number }[] };
+  trimmed: {
+    memories: number;
+    histories: number;
+    guards: number;
+    sweeps: number;
+    lastSweepAt?: string;
+    users: { userId: number; memories: number }[];
+  };
 }
 
 export interface Budget {
@@ -75,11 +82,19 @@ export function estimatedWriteBytes(content: string): number {
   return Buffer.byteLength(content, "utf8") + 1536;
 }
 
-export function levelOf(used: number, budget: number, maxmemory: number, oomRecent: boolean): { share: number | null; level: BudgetReport["level"] } {
+export function levelOf(
+  used: number,
+  budget: number,
+  maxmemory: number,
+  oomRecent: boolean,
+): { share: number | null; level: BudgetReport["level"] } {
   const limit = budget > 0 ? budget : maxmemory;
   const share = limit > 0 ? used / limit : null;
   const full = oomRecent || (maxmemory > 0 && used >= maxmemory * 0.99);
-  return { share, level: full ? "full" : share === null ? "ok" : share > 0.95 ? "critical" : share > 0.9 ? "warn" : "ok" };
+  return {
+    share,
+    level: full ? "full" : share === null ? "ok" : share > 0.95 ? "critical" : share > 0.9 ? "warn" : "ok",
+  };
 }
 
 const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
@@ -89,10 +104,20 @@ export function budgetReasons(s: BudgetSnapshot, now = Date.now()): string[] {
   const oomRecent = s.oomSeenAt !== undefined && now - s.oomSeenAt < OOM_RECENT_MS;
   const { share, level } = levelOf(s.usedBytes, s.budgetBytes, s.maxmemoryBytes, oomRecent);
   const out: string[] = [];
-  if (oomRecent) out.push(`Redis refused a write with OOM ${Math.round((now - s.oomSeenAt!) / 1000)} s ago (maxmemory ${mb(s.maxmemoryBytes)}, policy ${s.policy ?? "?"}): writes wait in the journal until memory frees up`);
-  else if (level === "full") out.push(`Redis maxmemory reached: ${mb(s.usedBytes)} used of ${mb(s.maxmemoryBytes)} (policy ${s.policy ?? "?"})${s.budgetBytes ? "" : "; the memory budget is off (MEMORY_BUDGET_MB)"}`);
+  if (oomRecent)
+    out.push(
+      `Redis refused a write with OOM ${Math.round((now - s.oomSeenAt!) / 1000)} s ago (maxmemory ${mb(s.maxmemoryBytes)}, policy ${s.policy ?? "?"}): writes wait in the journal until memory frees up`,
+    );
+  else if (level === "full")
+    out.push(
+      `Redis maxmemory reached: ${mb(s.usedBytes)} used of ${mb(s.maxmemoryBytes)} (policy ${s.policy ?? "?"})${s.budgetBytes ? "" : "; the memory budget is off (MEMORY_BUDGET_MB)"}`,
+    );
   if (level !== "full" && share !== null && share > 0.95) {
-    out.push(s.budgetBytes > 0 ? `Memory budget ${Math.round(share * 100)} % used (${mb(s.usedBytes)} of ${mb(s.budgetBytes)}): old memories are being trimmed` : `Redis memory ${Math.round(share * 100)} % of maxmemory (${mb(s.usedBytes)} of ${mb(s.maxmemoryBytes)}) and no budget: set MEMORY_BUDGET_MB`);
+    out.push(
+      s.budgetBytes > 0
+        ? `Memory budget ${Math.round(share * 100)} % used (${mb(s.usedBytes)} of ${mb(s.budgetBytes)}): old memories are being trimmed`
+        : `Redis memory ${Math.round(share * 100)} % of maxmemory (${mb(s.usedBytes)} of ${mb(s.maxmemoryBytes)}) and no budget: set MEMORY_BUDGET_MB`,
+    );
   }
   return out;
 }
@@ -164,7 +189,12 @@ export function createBudget(ctx: MemoryContext, o: BudgetOptions): Budget {
         reading(used, s.budgetBytes);
       }
       if (batches) {
-        await ctx.redis.multi().hincrby(key("state"), "sweeps", 1).hset(key("state"), "lastSweepAt", new Date().toISOString()).exec().catch(() => undefined);
+        await ctx.redis
+          .multi()
+          .hincrby(key("state"), "sweeps", 1)
+          .hset(key("state"), "lastSweepAt", new Date().toISOString())
+          .exec()
+          .catch(() => undefined);
         log.info("memory budget sweep", { batches, usedBytes: used, budgetBytes: s.budgetBytes });
       }
     } finally {
@@ -177,7 +207,14 @@ export function createBudget(ctx: MemoryContext, o: BudgetOptions): Budget {
   async function runCheck(): Promise<BudgetSnapshot> {
     const mem = await readServerMemory(ctx.redis);
     const b = budgetBytes(o.budgetMb, mem.maxmemoryBytes);
-    const s: BudgetSnapshot = { ...mem, budgetBytes: b.bytes, budgetSource: b.source, checkedAt: Date.now(), oomSeenAt, sweeping: false };
+    const s: BudgetSnapshot = {
+      ...mem,
+      budgetBytes: b.bytes,
+      budgetSource: b.source,
+      checkedAt: Date.now(),
+      oomSeenAt,
+      sweeping: false,
+    };
     snap = s;
     await maybeSample(ctx.redis, key("samples"), mem.usedBytes).catch(() => false); // a full Redis refuses the sample: fine
     if (b.bytes > 0 && mem.usedBytes >= b.bytes * START_AT) await sweep(s);
@@ -232,20 +269,35 @@ export function createBudget(ctx: MemoryContext, o: BudgetOptions): Budget {
       const mem = await readServerMemory(ctx.redis);
       const b = budgetBytes(o.budgetMb, mem.maxmemoryBytes);
       await maybeSample(ctx.redis, key("samples"), mem.usedBytes).catch(() => false);
-      const res = (await ctx.redis.multi().hgetall(key("state")).hgetall(key("trimmed")).lrange(key("samples"), 0, -1).exec()) ?? [];
+      const res =
+        (await ctx.redis.multi().hgetall(key("state")).hgetall(key("trimmed")).lrange(key("samples"), 0, -1).exec()) ??
+        [];
       const state = (res[0]?.[1] ?? {}) as Record<string, string>;
       const trimmed = (res[1]?.[1] ?? {}) as Record<string, string>;
       const samples = parseSamples((res[2]?.[1] ?? []) as string[]).reverse();
-      const s: BudgetSnapshot = { ...mem, budgetBytes: b.bytes, budgetSource: b.source, checkedAt: Date.now(), oomSeenAt, sweeping: snap?.sweeping ?? false };
+      const s: BudgetSnapshot = {
+        ...mem,
+        budgetBytes: b.bytes,
+        budgetSource: b.source,
+        checkedAt: Date.now(),
+        oomSeenAt,
+        sweeping: snap?.sweeping ?? false,
+      };
       const oomRecent = oomSeenAt !== undefined && Date.now() - oomSeenAt < OOM_RECENT_MS;
       const { share, level } = levelOf(mem.usedBytes, b.bytes, mem.maxmemoryBytes, oomRecent);
-      const users = Object.entries(trimmed).map(([u, n]) => ({ userId: Number(u), memories: Number(n) })).sort((x, y) => y.memories - x.memories || x.userId - y.userId);
+      const users = Object.entries(trimmed)
+        .map(([u, n]) => ({ userId: Number(u), memories: Number(n) }))
+        .sort((x, y) => y.memories - x.memories || x.userId - y.userId);
       return {
         ...s,
         usedShare: share,
         level,
         reasons: budgetReasons(s),
-        projection: project(samples, { ts: s.checkedAt, usedBytes: mem.usedBytes }, b.bytes > 0 ? b.bytes : mem.maxmemoryBytes),
+        projection: project(
+          samples,
+          { ts: s.checkedAt, usedBytes: mem.usedBytes },
+          b.bytes > 0 ? b.bytes : mem.maxmemoryBytes,
+        ),
         samples,
         trimmed: {
           memories: Number(state.memories ?? 0),

@@ -24,7 +24,11 @@ export function parseSamples(raw: string[]): Sample[] {
 export async function maybeSample(redis: Redis, key: string, usedBytes: number, now = Date.now()): Promise<boolean> {
   const [newest] = parseSamples(await redis.lrange(key, 0, 0));
   if (newest && now - newest.ts < SAMPLE_EVERY_MS) return false;
-  await redis.multi().lpush(key, `${now}:${usedBytes}`).ltrim(key, 0, SAMPLES_KEPT - 1).exec();
+  await redis
+    .multi()
+    .lpush(key, `${now}:${usedBytes}`)
+    .ltrim(key, 0, SAMPLES_KEPT - 1)
+    .exec();
   return true;
 }
 
@@ -47,5 +51,9 @@ export function project(samples: Sample[], current: Sample, limitBytes: number):
   const days = (current.ts - oldest.ts) / 86_400_000;
   const growthPerDay = (current.usedBytes - oldest.usedBytes) / days;
   const left = limitBytes - current.usedBytes;
-  return { growthPerDay: Math.round(growthPerDay), windowHours: Math.round(days * 240) / 10, daysToFull: growthPerDay > 0 && left > 0 ? left / growthPerDay : null };
+  return {
+    growthPerDay: Math.round(growthPerDay),
+    windowHours: Math.round(days * 240) / 10,
+    daysToFull: growthPerDay > 0 && left > 0 ? left / growthPerDay : null,
+  };
 }

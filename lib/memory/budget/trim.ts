@@ -58,7 +58,12 @@ async function* usersByActivity(ctx: MemoryContext): AsyncGenerator<{ userId: nu
  * `batch` ids in all, filled user by user in activity order, each user's from the engine's
  * oldest-first id listing (small replies: no megabyte output buffer near maxmemory).
  */
-async function oldestBeyond(ctx: MemoryContext, keep: number, batch: number, minChunk: number): Promise<{ userId: number; ids: string[] }[]> {
+async function oldestBeyond(
+  ctx: MemoryContext,
+  keep: number,
+  batch: number,
+  minChunk: number,
+): Promise<{ userId: number; ids: string[] }[]> {
   const out: { userId: number; ids: string[] }[] = [];
   let left = batch;
   for await (const { userId } of usersByActivity(ctx)) {
@@ -81,7 +86,14 @@ async function tombstones(ctx: MemoryContext, ids: string[], now: number): Promi
   const young = ids.filter((id) => now - idTime(id) < GUARD_MIN_AGE_MS);
   if (!young.length) return;
   const p = ctx.redis.pipeline();
-  for (const id of young) p.set(ctx.keys.applied(id), id, "EX", Math.min(APPLIED_TTL_SECONDS, Math.max(1, APPLIED_TTL_SECONDS - Math.floor((now - idTime(id)) / 1000))), "NX");
+  for (const id of young)
+    p.set(
+      ctx.keys.applied(id),
+      id,
+      "EX",
+      Math.min(APPLIED_TTL_SECONDS, Math.max(1, APPLIED_TTL_SECONDS - Math.floor((now - idTime(id)) / 1000))),
+      "NX",
+    );
   await p.exec().catch(() => undefined);
 }
 
@@ -96,7 +108,12 @@ async function oldGuards(ctx: MemoryContext, now: number, max: number): Promise<
   return removed;
 }
 
-export async function trimBatch(ctx: MemoryContext, o: TrimOptions, state: { guardsDone: boolean }, now = Date.now()): Promise<TrimResult | undefined> {
+export async function trimBatch(
+  ctx: MemoryContext,
+  o: TrimOptions,
+  state: { guardsDone: boolean },
+  now = Date.now(),
+): Promise<TrimResult | undefined> {
   const empty = (stage: TrimResult["stage"]): TrimResult => ({ stage, memories: new Map(), histories: [], guards: 0 });
   if (!state.guardsDone) {
     state.guardsDone = true;
@@ -104,7 +121,10 @@ export async function trimBatch(ctx: MemoryContext, o: TrimOptions, state: { gua
     if (guards > 0) return { ...empty("guards"), guards };
   }
   const keep = o.keepNewest ?? KEEP_NEWEST;
-  for (const [stage, floor] of [["memories", keep], ["all-memories", 0]] as const) {
+  for (const [stage, floor] of [
+    ["memories", keep],
+    ["all-memories", 0],
+  ] as const) {
     if (stage === "all-memories") {
       // stage 2 before the last memories go: histories of users inactive beyond the protection
       const cutoff = now - o.protectDays * 86_400_000;

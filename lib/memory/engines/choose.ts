@@ -5,10 +5,7 @@ import type { RedisCapabilities } from "../../redis/probe";
 export type VectorEngineName = "redisearch" | "vectorset" | "scan";
 
 /** Best engine the server supports, or the forced one if the server has it. */
-export function chooseEngine(
-  caps: RedisCapabilities,
-  requested: "auto" | VectorEngineName,
-): VectorEngineName {
+export function chooseEngine(caps: RedisCapabilities, requested: "auto" | VectorEngineName): VectorEngineName {
   const supported: Record<VectorEngineName, boolean> = {
     redisearch: caps.search.available,
     vectorset: caps.vectorSets,
@@ -16,7 +13,10 @@ export function chooseEngine(
   };
   if (requested !== "auto") {
     if (!supported[requested]) {
-      const need = requested === "redisearch" ? "the search module (FT.*: Redis Stack, Redis Cloud, Redis 8 with search)" : "vector sets (VADD/VSIM: Redis 8+)";
+      const need =
+        requested === "redisearch"
+          ? "the search module (FT.*: Redis Stack, Redis Cloud, Redis 8 with search)"
+          : "vector sets (VADD/VSIM: Redis 8+)";
       throw new AppError(
         "config:vector",
         `VECTOR_ENGINE=${requested} needs ${need}, but ${caps.serverKind} ${caps.version} has none. ` +

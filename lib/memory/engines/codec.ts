@@ -121,7 +121,13 @@ export function packRecord(rec: MemoryRecord, vector: Float32Array | undefined, 
 }
 
 /** The old fixed 24-byte header: kept for huge contents with meta (u32 length). */
-function packRecordV1(rec: MemoryRecord, vec: { bytes: Buffer; scale: number } | undefined, enc: VectorEncoding, content: Buffer, meta: Buffer): Buffer {
+function packRecordV1(
+  rec: MemoryRecord,
+  vec: { bytes: Buffer; scale: number } | undefined,
+  enc: VectorEncoding,
+  content: Buffer,
+  meta: Buffer,
+): Buffer {
   const head = Buffer.alloc(HEADER_V1);
   head.writeUInt8(V1, 0);
   head.writeUInt8(vec ? ENC_CODE[enc] : ENC_CODE.none, 1);
@@ -148,7 +154,10 @@ export interface PackedHeader {
 }
 
 function unreadable(buf: Buffer): AppError {
-  return new AppError("internal:vector", `Unreadable memory record (version ${buf.length ? buf.readUInt8(0) : "?"}); run \`npm run memory:reindex\`.`);
+  return new AppError(
+    "internal:vector",
+    `Unreadable memory record (version ${buf.length ? buf.readUInt8(0) : "?"}); run \`npm run memory:reindex\`.`,
+  );
 }
 
 function encodingOf(code: number): VectorEncoding | "none" {
@@ -172,7 +181,16 @@ export function readHeader(buf: Buffer): PackedHeader {
     }
     const contentLength = hasMeta ? buf.readUInt16LE(at) : -1;
     if (hasMeta) at += 2;
-    return { enc, role: ROLES[flags & 3] ?? "user", hasMeta, ts: buf.readDoubleLE(5), dims: buf.readUInt16LE(3), scale, contentLength, vectorAt: at };
+    return {
+      enc,
+      role: ROLES[flags & 3] ?? "user",
+      hasMeta,
+      ts: buf.readDoubleLE(5),
+      dims: buf.readUInt16LE(3),
+      scale,
+      contentLength,
+      vectorAt: at,
+    };
   }
   if (version !== V1 || buf.length < HEADER_V1) throw unreadable(buf);
   return {

@@ -51,7 +51,11 @@ export async function memoryUsers(ctx: EngineContext): Promise<number[]> {
 export { assertUserId } from "../ids";
 
 /** HGETALL (as buffers) of one per-user key for each user, in one pipelined round trip. */
-export async function hgetallPerUser(ctx: EngineContext, users: number[], keyOf: (userId: number) => string): Promise<[number, Record<string, Buffer>][]> {
+export async function hgetallPerUser(
+  ctx: EngineContext,
+  users: number[],
+  keyOf: (userId: number) => string,
+): Promise<[number, Record<string, Buffer>][]> {
   if (users.length === 0) return [];
   const p = ctx.redis.pipeline();
   for (const u of users) p.hgetallBuffer(keyOf(u));
@@ -64,7 +68,12 @@ export async function hgetallPerUser(ctx: EngineContext, users: number[], keyOf:
  * read with HSCAN in pages of about `count` fields so no single reply is large. HSCAN may return a
  * field twice (deduplicated here); fields written during the scan are newer than any kept one.
  */
-export async function oldestPackedIds(redis: EngineContext["redis"], key: string, n: number, count = 100): Promise<string[]> {
+export async function oldestPackedIds(
+  redis: EngineContext["redis"],
+  key: string,
+  n: number,
+  count = 100,
+): Promise<string[]> {
   if (n <= 0) return [];
   const seen = new Map<string, number>();
   let cursor = "0";

@@ -8,7 +8,11 @@ import type { EngineContext, VectorEncoding } from "./types";
  * (docs/engines.md). int8 on scan (per-vector scale) and vector sets (Q8); float16 on RediSearch
  * (2.10 has no int8; set VECTOR_ENCODING=int8 explicitly on RediSearch 8+).
  */
-export const DEFAULT_ENCODING: Record<VectorEngineName, VectorEncoding> = { scan: "int8", vectorset: "int8", redisearch: "float16" };
+export const DEFAULT_ENCODING: Record<VectorEngineName, VectorEncoding> = {
+  scan: "int8",
+  vectorset: "int8",
+  redisearch: "float16",
+};
 
 export function defaultEncoding(engine: VectorEngineName): VectorEncoding {
   return DEFAULT_ENCODING[engine];

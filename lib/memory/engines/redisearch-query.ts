@@ -49,14 +49,18 @@ export function parseSearchReply(reply: unknown, withScores: boolean): { total: 
     const results = (top.results as unknown[] | undefined) ?? [];
     const docs = results.map((r) => {
       const m = asRecord(r);
-      return { key: String(m.id), score: m.score === undefined ? undefined : Number(m.score), fields: stringRecord(m.extra_attributes) };
+      return {
+        key: String(m.id),
+        score: m.score === undefined ? undefined : Number(m.score),
+        fields: stringRecord(m.extra_attributes),
+      };
     });
     return { total: Number(top.total_results ?? 0), docs };
   }
   const total = Number(arr[0] ?? 0);
   const docs: SearchDoc[] = [];
   const fieldsAt = withScores ? 2 : 1;
-  for (let i = 1; i < arr.length; ) {
+  for (let i = 1; i < arr.length;) {
     const key = String(arr[i]);
     const score = withScores ? Number(arr[i + 1]) : undefined;
     const next = arr[i + fieldsAt];

@@ -5,7 +5,14 @@ import { decodeVector, encodeVector } from "./codec";
 import { assertUserId, deleteMatching, deleteNamespace, dropExcluded, unit, wanted } from "./common";
 import { assertSameMeta, checkAndWriteMeta, expectedMeta, metaKey, SCHEMA_VERSION } from "./meta";
 import {
-  escapeQueryValue, infoValue, parseSearchReply, recordFromFields, RETURN_FIELDS, userFilter, vectorAttribute, vectorType,
+  escapeQueryValue,
+  infoValue,
+  parseSearchReply,
+  recordFromFields,
+  RETURN_FIELDS,
+  userFilter,
+  vectorAttribute,
+  vectorType,
 } from "./redisearch-query";
 import type { EngineContext, EngineHit, MemoryRecord, VectorEngine } from "./types";
 
@@ -43,22 +50,48 @@ export function createRedisearchEngine(ctx: EngineContext): VectorEngine {
     const params = ["TYPE", vectorType(ctx.encoding), "DIM", ctx.dims, "DISTANCE_METRIC", "COSINE", ...algo];
     try {
       await ctx.redis.call(
-        "FT.CREATE", index, "ON", "HASH", "PREFIX", "1", docPrefix,
-        "SCHEMA", "user", "TAG", "role", "TAG", "ts", "NUMERIC", "SORTABLE", "content", "TEXT",
-        "vec", "VECTOR", ctx.algorithm, params.length, ...params,
+        "FT.CREATE",
+        index,
+        "ON",
+        "HASH",
+        "PREFIX",
+        "1",
+        docPrefix,
+        "SCHEMA",
+        "user",
+        "TAG",
+        "role",
+        "TAG",
+        "ts",
+        "NUMERIC",
+        "SORTABLE",
+        "content",
+        "TEXT",
+        "vec",
+        "VECTOR",
+        ctx.algorithm,
+        params.length,
+        ...params,
       );
     } catch (e) {
       const msg = (e as Error).message;
       if (/already exists/i.test(msg)) return; // another process won the race; checked by the caller
       if (/bad arguments|unknown argument|invalid/i.test(msg) && ctx.encoding !== "float32") {
-        throw new AppError("config:vector", `VECTOR_ENCODING=${ctx.encoding} is not supported by this server's RediSearch (${msg}). Use float32 or float16 (RediSearch 2.10+), or int8 on RediSearch 8+.`, { cause: e });
+        throw new AppError(
+          "config:vector",
+          `VECTOR_ENCODING=${ctx.encoding} is not supported by this server's RediSearch (${msg}). Use float32 or float16 (RediSearch 2.10+), or int8 on RediSearch 8+.`,
+          { cause: e },
+        );
       }
       throw new AppError("config:vector", `Could not create the RediSearch index ${index}: ${msg}`, { cause: e });
     }
   }
 
   async function search(args: (string | number | Buffer)[], withScores: boolean) {
-    return parseSearchReply(await ctx.redis.call("FT.SEARCH", index, ...args.map((a) => (typeof a === "number" ? String(a) : a))), withScores);
+    return parseSearchReply(
+      await ctx.redis.call("FT.SEARCH", index, ...args.map((a) => (typeof a === "number" ? String(a) : a))),
+      withScores,
+    );
   }
 
   return {
@@ -70,7 +103,12 @@ export function createRedisearchEngine(ctx: EngineContext): VectorEngine {
       if (info) {
         const vec = vectorAttribute(info, "vec");
         assertSameMeta(
-          { dims: vec?.dim, distance: vec?.distance_metric as "COSINE", algorithm: vec?.algorithm, encoding: vec?.data_type?.toLowerCase() },
+          {
+            dims: vec?.dim,
+            distance: vec?.distance_metric as "COSINE",
+            algorithm: vec?.algorithm,
+            encoding: vec?.data_type?.toLowerCase(),
+          },
           want,
           `FT index ${index}`,
         );
@@ -85,7 +123,12 @@ export function createRedisearchEngine(ctx: EngineContext): VectorEngine {
       assertUserId(rec.userId);
       const key = docKey(rec.userId, rec.id);
       const fields: Record<string, string | Buffer> = {
-        id: rec.id, user: String(rec.userId), role: rec.role, ts: String(rec.ts), content: rec.content, vec: toBlob(vector),
+        id: rec.id,
+        user: String(rec.userId),
+        role: rec.role,
+        ts: String(rec.ts),
+        content: rec.content,
+        vec: toBlob(vector),
       };
       if (rec.meta && Object.keys(rec.meta).length) fields.meta = JSON.stringify(rec.meta);
       p.hset(key, fields);
@@ -98,10 +141,31 @@ export function createRedisearchEngine(ctx: EngineContext): VectorEngine {
       const ef = ctx.algorithm === "HNSW" ? ` EF_RUNTIME ${efRuntime(n)}` : "";
       const query = `(${userFilter(q.userId)})=>[KNN ${n} @vec $B${ef} AS dist]`;
       const res = await search(
-        [query, "PARAMS", 2, "B", toBlob(vector), "SORTBY", "dist", "ASC", "LIMIT", 0, n, "RETURN", RETURN_FIELDS.length + 1, ...RETURN_FIELDS, "dist", "DIALECT", 2],
+        [
+          query,
+          "PARAMS",
+          2,
+          "B",
+          toBlob(vector),
+          "SORTBY",
+          "dist",
+          "ASC",
+          "LIMIT",
+          0,
+          n,
+          "RETURN",
+          RETURN_FIELDS.length + 1,
+          ...RETURN_FIELDS,
+          "dist",
+          "DIALECT",
+          2,
+        ],
         false,
       );
-      const hits: EngineHit[] = res.docs.map((d) => ({ record: recordFromFields(d.fields), score: 1 - Number(d.fields.dist) }));
+      const hits: EngineHit[] = res.docs.map((d) => ({
+        record: recordFromFields(d.fields),
+        score: 1 - Number(d.fields.dist),
+      }));
       return dropExcluded(hits, q);
     },
 
@@ -120,13 +184,29 @@ export function createRedisearchEngine(ctx: EngineContext): VectorEngine {
         scorer = "BM25"; // RediSearch < 2.8 has only the older BM25
         res = await search([query, "SCORER", scorer, ...args], true);
       }
-      return dropExcluded(res.docs.map((d) => ({ record: recordFromFields(d.fields), score: d.score ?? 0 })), q);
+      return dropExcluded(
+        res.docs.map((d) => ({ record: recordFromFields(d.fields), score: d.score ?? 0 })),
+        q,
+      );
     },
 
     async list(userId, opts) {
       assertUserId(userId);
       const res = await search(
-        [userFilter(userId), "SORTBY", "ts", "DESC", "LIMIT", opts.offset, opts.limit, "RETURN", RETURN_FIELDS.length, ...RETURN_FIELDS, "DIALECT", 2],
+        [
+          userFilter(userId),
+          "SORTBY",
+          "ts",
+          "DESC",
+          "LIMIT",
+          opts.offset,
+          opts.limit,
+          "RETURN",
+          RETURN_FIELDS.length,
+          ...RETURN_FIELDS,
+          "DIALECT",
+          2,
+        ],
         false,
       );
       const records: (MemoryRecord & { vector?: Float32Array })[] = res.docs.map((d) => recordFromFields(d.fields));
@@ -150,7 +230,10 @@ export function createRedisearchEngine(ctx: EngineContext): VectorEngine {
     async oldestIds(userId, n) {
       assertUserId(userId);
       if (n <= 0) return [];
-      const { docs } = await search([userFilter(userId), "SORTBY", "ts", "ASC", "NOCONTENT", "LIMIT", 0, n, "DIALECT", 2], false);
+      const { docs } = await search(
+        [userFilter(userId), "SORTBY", "ts", "ASC", "NOCONTENT", "LIMIT", 0, n, "DIALECT", 2],
+        false,
+      );
       const prefix = docKey(userId, "");
       return docs.map((d) => d.key.slice(prefix.length));
     },
@@ -178,9 +261,18 @@ export function createRedisearchEngine(ctx: EngineContext): VectorEngine {
       const vec = vectorAttribute(info, "vec");
       const pick = (k: string) => infoValue(info, k);
       return {
-        engine: "redisearch", index, exists: true, algorithm: vec?.algorithm, dataType: vec?.data_type, dims: Number(vec?.dim),
-        distance: vec?.distance_metric, docs: Number(pick("num_docs")), indexing: Number(pick("indexing")),
-        vectorIndexMb: Number(pick("vector_index_sz_mb")), invertedMb: Number(pick("inverted_sz_mb")), meta: metaKey(ctx),
+        engine: "redisearch",
+        index,
+        exists: true,
+        algorithm: vec?.algorithm,
+        dataType: vec?.data_type,
+        dims: Number(vec?.dim),
+        distance: vec?.distance_metric,
+        docs: Number(pick("num_docs")),
+        indexing: Number(pick("indexing")),
+        vectorIndexMb: Number(pick("vector_index_sz_mb")),
+        invertedMb: Number(pick("inverted_sz_mb")),
+        meta: metaKey(ctx),
       };
     },
 

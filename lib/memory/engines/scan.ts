@@ -1,7 +1,18 @@
 import type { ChainableCommander } from "ioredis";
 import { bm25Search } from "../lexical";
 import { packedCosine, packRecord, packedVector, readHeader, unpackRecord } from "./codec";
-import { assertUserId, deleteNamespace, dropExcluded, hgetallPerUser, memoryUsers, newestFirst, oldestPackedIds, topK, unit, usersKey } from "./common";
+import {
+  assertUserId,
+  deleteNamespace,
+  dropExcluded,
+  hgetallPerUser,
+  memoryUsers,
+  newestFirst,
+  oldestPackedIds,
+  topK,
+  unit,
+  usersKey,
+} from "./common";
 import { checkAndWriteMeta } from "./meta";
 import { recallCacheFor } from "../recall-cache";
 import type { EngineContext, EngineHit, MemoryRecord, VectorEngine } from "./types";
@@ -117,14 +128,26 @@ export function createScanEngine(ctx: EngineContext): VectorEngine {
     async deleteMemories(userId, ids) {
       assertUserId(userId);
       if (ids.length === 0) return 0;
-      const [[, n] = [null, 0], [, left] = [null, 1]] = ((await ctx.redis.multi().hdel(userKey(userId), ...ids).hlen(userKey(userId)).exec()) ?? []) as [unknown, number][];
+      const [[, n] = [null, 0], [, left] = [null, 1]] = ((await ctx.redis
+        .multi()
+        .hdel(userKey(userId), ...ids)
+        .hlen(userKey(userId))
+        .exec()) ?? []) as [unknown, number][];
       if (Number(left) === 0) await ctx.redis.srem(usersKey(ctx), String(userId));
       return Number(n);
     },
 
     async info() {
       const users = await memoryUsers(ctx);
-      return { engine: "scan", exact: true, encoding: ctx.encoding, dims: ctx.dims, users: users.length, memories: await engine.count(), recallCache: cache.stats() };
+      return {
+        engine: "scan",
+        exact: true,
+        encoding: ctx.encoding,
+        dims: ctx.dims,
+        users: users.length,
+        memories: await engine.count(),
+        recallCache: cache.stats(),
+      };
     },
 
     async dropAll() {

@@ -55,7 +55,10 @@ export interface VectorEngine {
   denseSearch(vector: Float32Array, q: EngineQuery): Promise<EngineHit[]>;
   lexicalSearch(text: string, q: EngineQuery): Promise<EngineHit[]>;
   /** Newest first. */
-  list(userId: number, opts: { offset: number; limit: number; withVectors?: boolean }): Promise<{ records: (MemoryRecord & { vector?: Float32Array })[]; total: number }>;
+  list(
+    userId: number,
+    opts: { offset: number; limit: number; withVectors?: boolean },
+  ): Promise<{ records: (MemoryRecord & { vector?: Float32Array })[]; total: number }>;
   count(userId?: number): Promise<number>;
   /**
    * Ids of the user's `n` oldest memories, oldest first (the budget trim). Reads ids and

@@ -2,7 +2,18 @@ import type { ChainableCommander } from "ioredis";
 import { AppError } from "../../errors";
 import { bm25Search } from "../lexical";
 import { packRecord, readHeader, unpackRecord } from "./codec";
-import { assertUserId, deleteNamespace, dropExcluded, hgetallPerUser, memoryUsers, newestFirst, topK, usersKey, wanted, oldestPackedIds } from "./common";
+import {
+  assertUserId,
+  deleteNamespace,
+  dropExcluded,
+  hgetallPerUser,
+  memoryUsers,
+  newestFirst,
+  topK,
+  usersKey,
+  wanted,
+  oldestPackedIds,
+} from "./common";
 import { vsimWithContent } from "../../redis/lua/vectorset";
 import { checkAndWriteMeta } from "./meta";
 import { recallCacheFor } from "../recall-cache";
@@ -21,7 +32,6 @@ const BUILD_EF = 200;
 /** Search exploration factor: 10k-vector recall@10 ≥ 0.95 (measured in the recall test). */
 const searchEf = (n: number) => Math.max(200, 4 * n);
 
-
 export function createVectorSetEngine(ctx: EngineContext): VectorEngine {
   const setKey = (u: number) => ctx.keys.memoryUser(u, "vs");
   const contentKey = (u: number) => ctx.keys.memoryUser(u, "c");
@@ -31,18 +41,28 @@ export function createVectorSetEngine(ctx: EngineContext): VectorEngine {
   function quant(): string {
     const q = QUANT[ctx.encoding];
     if (!q) {
-      throw new AppError("config:vector", `VECTOR_ENCODING=${ctx.encoding} is not available with vector sets (they store float32 = NOQUANT or int8 = Q8). Set VECTOR_ENCODING=int8 or float32.`);
+      throw new AppError(
+        "config:vector",
+        `VECTOR_ENCODING=${ctx.encoding} is not available with vector sets (they store float32 = NOQUANT or int8 = Q8). Set VECTOR_ENCODING=int8 or float32.`,
+      );
     }
     return q;
   }
 
   async function searchUser(userId: number, blob: Buffer, n: number): Promise<EngineHit[]> {
-    const [pairs, contents] = (await vsimWithContent(ctx.redis, [setKey(userId), contentKey(userId)], [blob, n, searchEf(n)])) as [Buffer[], (Buffer | null)[]];
+    const [pairs, contents] = (await vsimWithContent(
+      ctx.redis,
+      [setKey(userId), contentKey(userId)],
+      [blob, n, searchEf(n)],
+    )) as [Buffer[], (Buffer | null)[]];
     const hits: EngineHit[] = [];
     for (let i = 0; i + 1 < pairs.length; i += 2) {
       const raw = contents[i / 2];
       if (raw == null) continue; // content expired or deleted mid-way
-      hits.push({ record: unpackRecord(pairs[i]!.toString(), userId, raw), score: 2 * Number(pairs[i + 1]!.toString()) - 1 });
+      hits.push({
+        record: unpackRecord(pairs[i]!.toString(), userId, raw),
+        score: 2 * Number(pairs[i + 1]!.toString()) - 1,
+      });
     }
     return hits;
   }
@@ -82,8 +102,14 @@ export function createVectorSetEngine(ctx: EngineContext): VectorEngine {
       // Global: one VSIM per user (each its own small HNSW), merged. Cost grows with the user count.
       const users = await memoryUsers(ctx);
       const all = (await Promise.all(users.map((u) => searchUser(u, blob, n)))).flat();
-      const ranked = topK(all.map((h) => ({ ...h, id: h.record.id })), all.length);
-      return dropExcluded(ranked.map(({ record, score }) => ({ record, score })), q);
+      const ranked = topK(
+        all.map((h) => ({ ...h, id: h.record.id })),
+        all.length,
+      );
+      return dropExcluded(
+        ranked.map(({ record, score }) => ({ record, score })),
+        q,
+      );
     },
 
     async lexicalSearch(text, q) {
@@ -137,7 +163,11 @@ export function createVectorSetEngine(ctx: EngineContext): VectorEngine {
 
     async deleteUser(userId) {
       assertUserId(userId);
-      await ctx.redis.multi().del(setKey(userId), contentKey(userId), cache.logKey(userId)).srem(usersKey(ctx), String(userId)).exec();
+      await ctx.redis
+        .multi()
+        .del(setKey(userId), contentKey(userId), cache.logKey(userId))
+        .srem(usersKey(ctx), String(userId))
+        .exec();
       cache.drop(userId);
     },
 
@@ -154,7 +184,15 @@ export function createVectorSetEngine(ctx: EngineContext): VectorEngine {
 
     async info() {
       const users = await memoryUsers(ctx);
-      return { engine: "vectorset", layout: "one vector set per user", quantization: QUANT[ctx.encoding], dims: ctx.dims, users: users.length, memories: await engine.count(), recallCache: cache.stats() };
+      return {
+        engine: "vectorset",
+        layout: "one vector set per user",
+        quantization: QUANT[ctx.encoding],
+        dims: ctx.dims,
+        users: users.length,
+        memories: await engine.count(),
+        recallCache: cache.stats(),
+      };
     },
 
     async dropAll() {

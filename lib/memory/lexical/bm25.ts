@@ -42,7 +42,12 @@ export function byScoreThenId(x: { score: number; id?: string }, y: { score: num
   return y.score - x.score || (x.id === undefined || y.id === undefined ? 0 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
 }
 
-export function bm25Search<T>(query: string, docs: Bm25Doc<T>[], k: number, opts: Bm25Options = {}): { item: T; score: number }[] {
+export function bm25Search<T>(
+  query: string,
+  docs: Bm25Doc<T>[],
+  k: number,
+  opts: Bm25Options = {},
+): { item: T; score: number }[] {
   const terms = [...new Set(tokenize(query))];
   if (terms.length === 0 || docs.length === 0 || k <= 0) return [];
   const k1 = opts.k1 ?? BM25_K1;

@@ -7,9 +7,11 @@
  */
 
 const STOPWORDS = new Set(
-  ("a an and are as at be been but by can could did do does for from had has have he her hers him his how i if in into is it its " +
+  (
+    "a an and are as at be been but by can could did do does for from had has have he her hers him his how i if in into is it its " +
     "me my of on or our she so than that the their them then there these they this those to too us was we were what when where which " +
-    "who whom why will with would you your yours i'm it's don't did didn't do does doesn't am just about also very").split(" "),
+    "who whom why will with would you your yours i'm it's don't did didn't do does doesn't am just about also very"
+  ).split(" "),
 );
 
 const DOUBLE_KEEP = new Set(["l", "s", "z"]);

@@ -32,7 +32,12 @@ const message = z.object({
   tgMessageId: z.number().int().optional(),
   truncated: z.boolean().optional(),
   media: z
-    .object({ kind: z.enum(["voice", "photo"]), fileId: z.string().min(1).max(300), duration: z.number().min(0).optional(), caption: z.string().max(4096).optional() })
+    .object({
+      kind: z.enum(["voice", "photo"]),
+      fileId: z.string().min(1).max(300),
+      duration: z.number().min(0).optional(),
+      caption: z.string().max(4096).optional(),
+    })
     .optional(),
 });
 
@@ -64,7 +69,10 @@ export function parseUserExport(data: unknown): UserExport {
   const parsed = userExportSchema.safeParse(data);
   if (!parsed.success) {
     const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
-    throw new AppError("bad_request:memory", `Not a MindMate user export (format mindmate.user, version 1): ${problems.join("; ")}`);
+    throw new AppError(
+      "bad_request:memory",
+      `Not a MindMate user export (format mindmate.user, version 1): ${problems.join("; ")}`,
+    );
   }
   return parsed.data;
 }

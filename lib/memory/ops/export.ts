@@ -15,19 +15,32 @@ const PAGE = 500;
  * every long-term memory (with base64 float32 vectors and the embedder id when asked, so an
  * import into the same model skips re-embedding). Writes still in the journal are not included.
  */
-export async function exportUser(ctx: MemoryContext, userId: number, opts: { vectors?: boolean } = {}): Promise<UserExport> {
+export async function exportUser(
+  ctx: MemoryContext,
+  userId: number,
+  opts: { vectors?: boolean } = {},
+): Promise<UserExport> {
   assertUserId(userId);
   const [hash, rawHistory] = await withRedis("export the user", async () => {
-    const res = await ctx.redis.pipeline().hgetall(ctx.keys.settings(userId)).lrange(ctx.keys.history(userId), 0, -1).exec();
+    const res = await ctx.redis
+      .pipeline()
+      .hgetall(ctx.keys.settings(userId))
+      .lrange(ctx.keys.history(userId), 0, -1)
+      .exec();
     const err = res?.find(([e]) => e)?.[0];
     if (err) throw err;
     return [res![0]![1] as Record<string, string>, res![1]![1] as string[]] as const;
   });
-  const history = rawHistory.map(parseHistoryEntry).filter((m): m is HistoryMessage => m !== undefined).reverse();
+  const history = rawHistory
+    .map(parseHistoryEntry)
+    .filter((m): m is HistoryMessage => m !== undefined)
+    .reverse();
 
   const memories: UserExport["memories"] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const page = await withRedis("export memories", () => ctx.engine.list(userId, { offset, limit: PAGE, withVectors: opts.vectors }));
+    const page = await withRedis("export memories", () =>
+      ctx.engine.list(userId, { offset, limit: PAGE, withVectors: opts.vectors }),
+    );
     for (const r of page.records) {
       memories.push({
         id: r.id,
@@ -35,7 +48,9 @@ export async function exportUser(ctx: MemoryContext, userId: number, opts: { vec
         content: r.content,
         ts: new Date(r.ts).toISOString(),
         ...(r.meta && Object.keys(r.meta).length > 0 ? { meta: r.meta } : {}),
-        ...(opts.vectors && r.vector && r.vector.length > 0 ? { vector: vectorToBase64(r.vector), embedder: ctx.embedder.id, scheme: EMBED_SCHEME } : {}),
+        ...(opts.vectors && r.vector && r.vector.length > 0
+          ? { vector: vectorToBase64(r.vector), embedder: ctx.embedder.id, scheme: EMBED_SCHEME }
+          : {}),
       });
     }
     if (page.records.length < PAGE || offset + PAGE >= page.total) break;
@@ -50,7 +65,9 @@ export async function exportUser(ctx: MemoryContext, userId: number, opts: { vec
     userId,
     settings: parseSettings(hash),
     history,
-    ...(profile.facts.length > 0 || profile.upTo ? { profile: { facts: profile.facts, ...(profile.upTo ? { upTo: profile.upTo } : {}) } } : {}),
+    ...(profile.facts.length > 0 || profile.upTo
+      ? { profile: { facts: profile.facts, ...(profile.upTo ? { upTo: profile.upTo } : {}) } }
+      : {}),
     memories,
   };
 }

@@ -11,7 +11,12 @@ export async function forgetUser(ctx: MemoryContext, userId: number): Promise<vo
   assertUserId(userId);
   ctx.journal.removeUser(userId);
   await withRedis("forget the user", async () => {
-    await ctx.redis.multi().del(ctx.keys.history(userId), ctx.keys.settings(userId), ctx.keys.profile(userId)).zrem(ctx.keys.users(), String(userId)).hdel(ctx.keys.budget("trimmed"), String(userId)).exec();
+    await ctx.redis
+      .multi()
+      .del(ctx.keys.history(userId), ctx.keys.settings(userId), ctx.keys.profile(userId))
+      .zrem(ctx.keys.users(), String(userId))
+      .hdel(ctx.keys.budget("trimmed"), String(userId))
+      .exec();
     await ctx.engine.deleteUser(userId);
   });
 }

@@ -18,16 +18,27 @@ const CHUNK = 200;
  * again. The users index gets the import time as last activity, so the restored data lives a
  * full TTL period.
  */
-export async function importUser(ctx: MemoryContext, data: unknown, opts: { replace?: boolean } = {}): Promise<{ history: number; memories: number; reembedded: number }> {
+export async function importUser(
+  ctx: MemoryContext,
+  data: unknown,
+  opts: { replace?: boolean } = {},
+): Promise<{ history: number; memories: number; reembedded: number }> {
   const d = parseUserExport(data);
   const u = d.userId;
   const { keys } = ctx;
   const existing = await withRedis("check the user before import", async () => {
-    const [keysThere, memories] = await Promise.all([ctx.redis.exists(keys.history(u), keys.settings(u), keys.profile(u)), ctx.engine.count(u)]);
+    const [keysThere, memories] = await Promise.all([
+      ctx.redis.exists(keys.history(u), keys.settings(u), keys.profile(u)),
+      ctx.engine.count(u),
+    ]);
     return keysThere + memories;
   });
   if (existing > 0) {
-    if (!opts.replace) throw new AppError("conflict:memory", `User ${u} already has stored data; import with replace (--replace) to overwrite it.`);
+    if (!opts.replace)
+      throw new AppError(
+        "conflict:memory",
+        `User ${u} already has stored data; import with replace (--replace) to overwrite it.`,
+      );
     await forgetUser(ctx, u);
   }
 
@@ -38,13 +49,25 @@ export async function importUser(ctx: MemoryContext, data: unknown, opts: { repl
     return v.length === ctx.embedder.dims ? v : undefined;
   });
   // each memory's context is the previous memory in id order (contextFor, as memory:reindex does)
-  const order = d.memories.map((m, i) => ({ m, i })).filter(({ m }) => !isBlank(m.content)).sort((a, b) => (a.m.id < b.m.id ? -1 : a.m.id > b.m.id ? 1 : 0));
-  const contextOf = new Map(order.map(({ m, i }, k) => [i, k > 0 ? contextFor({ content: order[k - 1]!.m.content, ts: order[k - 1]!.m.ts }, Date.parse(m.ts)) : undefined]));
+  const order = d.memories
+    .map((m, i) => ({ m, i }))
+    .filter(({ m }) => !isBlank(m.content))
+    .sort((a, b) => (a.m.id < b.m.id ? -1 : a.m.id > b.m.id ? 1 : 0));
+  const contextOf = new Map(
+    order.map(({ m, i }, k) => [
+      i,
+      k > 0 ? contextFor({ content: order[k - 1]!.m.content, ts: order[k - 1]!.m.ts }, Date.parse(m.ts)) : undefined,
+    ]),
+  );
   const toEmbed = order.filter(({ i }) => !vectors[i]);
   let known = new Map<string, Float32Array>();
   for (let i = 0; i < toEmbed.length; i += CHUNK) {
     const part = toEmbed.slice(i, i + CHUNK);
-    const { vectors: embedded, plain } = await embedMemories(ctx.embedder, part.map(({ m, i: at }) => ({ text: m.content, context: contextOf.get(at) })), known);
+    const { vectors: embedded, plain } = await embedMemories(
+      ctx.embedder,
+      part.map(({ m, i: at }) => ({ text: m.content, context: contextOf.get(at) })),
+      known,
+    );
     known = plain;
     part.forEach(({ i: at }, j) => (vectors[at] = embedded[j]));
   }
@@ -71,7 +94,11 @@ export async function importUser(ctx: MemoryContext, data: unknown, opts: { repl
     d.memories.slice(i, i + CHUNK).forEach((m, j) => {
       const v = vectors[i + j];
       if (!v) return;
-      ctx.engine.write(p, { id: m.id, userId: u, role: m.role, content: m.content, ts: Date.parse(m.ts), meta: m.meta }, v);
+      ctx.engine.write(
+        p,
+        { id: m.id, userId: u, role: m.role, content: m.content, ts: Date.parse(m.ts), meta: m.meta },
+        v,
+      );
       written += 1;
     });
     const res = await withRedis("import memories", () => p.exec());

@@ -30,7 +30,10 @@ export interface ReindexProgress {
  * Users come from the users index. Messages appended between the snapshot and the drop are not
  * in the new index (their history is kept): stop the bot while reindexing.
  */
-export async function reindexAll(ctx: MemoryContext, onProgress: (p: ReindexProgress) => void = () => undefined): Promise<{ total: number; resumed: boolean }> {
+export async function reindexAll(
+  ctx: MemoryContext,
+  onProgress: (p: ReindexProgress) => void = () => undefined,
+): Promise<{ total: number; resumed: boolean }> {
   const stateKey = ctx.keys.reindex("state");
   const queueKey = ctx.keys.reindex("queue");
   const state = await withRedis("read reindex state", () => ctx.redis.hgetall(stateKey));
@@ -39,7 +42,13 @@ export async function reindexAll(ctx: MemoryContext, onProgress: (p: ReindexProg
   let total = Number(state.total ?? 0);
 
   if (phase === "snapshot") {
-    await withRedis("start the reindex", () => ctx.redis.multi().del(queueKey).hset(stateKey, { phase, embedder: ctx.embedder.id, startedAt: new Date().toISOString() }).exec());
+    await withRedis("start the reindex", () =>
+      ctx.redis
+        .multi()
+        .del(queueKey)
+        .hset(stateKey, { phase, embedder: ctx.embedder.id, startedAt: new Date().toISOString() })
+        .exec(),
+    );
     total = 0;
     for (const { userId } of await allUsers(ctx)) {
       // a user's memories in conversation order, so each gets its neighbour as context
@@ -51,7 +60,17 @@ export async function reindexAll(ctx: MemoryContext, onProgress: (p: ReindexProg
         if (page.records.length < PAGE || offset + PAGE >= page.total) break;
       }
       records.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      const rows = records.map((r, i) => JSON.stringify({ id: r.id, userId, role: r.role, content: r.content, ts: r.ts, meta: r.meta, context: contextFor(records[i - 1], r.ts) } satisfies QueuedRecord));
+      const rows = records.map((r, i) =>
+        JSON.stringify({
+          id: r.id,
+          userId,
+          role: r.role,
+          content: r.content,
+          ts: r.ts,
+          meta: r.meta,
+          context: contextFor(records[i - 1], r.ts),
+        } satisfies QueuedRecord),
+      );
       for (let i = 0; i < rows.length; i += PAGE) {
         const chunk = rows.slice(i, i + PAGE);
         await withRedis("queue memories", () => ctx.redis.rpush(queueKey, ...chunk));
@@ -77,10 +96,20 @@ export async function reindexAll(ctx: MemoryContext, onProgress: (p: ReindexProg
     const raw = await withRedis("read the reindex queue", () => ctx.redis.lrange(queueKey, 0, BATCH - 1));
     if (raw.length === 0) break;
     const queued = raw.map((r) => JSON.parse(r) as QueuedRecord);
-    const { vectors, plain } = await embedMemories(ctx.embedder, queued.map((r) => ({ text: r.content, context: r.context })), previousBatch);
+    const { vectors, plain } = await embedMemories(
+      ctx.embedder,
+      queued.map((r) => ({ text: r.content, context: r.context })),
+      previousBatch,
+    );
     previousBatch = plain;
     const m = ctx.redis.multi();
-    queued.forEach((q, i) => ctx.engine.write(m, { id: q.id, userId: q.userId, role: q.role, content: q.content, ts: q.ts, meta: q.meta }, vectors[i]!));
+    queued.forEach((q, i) =>
+      ctx.engine.write(
+        m,
+        { id: q.id, userId: q.userId, role: q.role, content: q.content, ts: q.ts, meta: q.meta },
+        vectors[i]!,
+      ),
+    );
     m.ltrim(queueKey, raw.length, -1).hincrby(stateKey, "done", raw.length);
     await withRedis("write re-embedded memories", () => m.exec());
     done += raw.length;

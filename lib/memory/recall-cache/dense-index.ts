@@ -14,7 +14,14 @@ import path from "node:path";
  * Otherwise (or without the native binary) the plain loop scores every vector.
  */
 
-type ExactSearch = (data: Float32Array, query: Float32Array, dims: number, count: number, metric: string, threads: number) => { keys: BigUint64Array; distances: Float32Array };
+type ExactSearch = (
+  data: Float32Array,
+  query: Float32Array,
+  dims: number,
+  count: number,
+  metric: string,
+  threads: number,
+) => { keys: BigUint64Array; distances: Float32Array };
 type Native = { exactSearch: ExactSearch; cos: string };
 
 let native: Native | null = null;

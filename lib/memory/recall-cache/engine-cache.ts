@@ -22,9 +22,19 @@ export interface EngineRecallCache {
  * The recall cache of one engine instance. The id log is written whether or not this instance
  * caches (RECALL_CACHE_MB=0), so instances with the cache on always see every write.
  */
-export function recallCacheFor(ctx: EngineContext, dataKey: (userId: number) => string, dims: number | undefined): EngineRecallCache {
+export function recallCacheFor(
+  ctx: EngineContext,
+  dataKey: (userId: number) => string,
+  dims: number | undefined,
+): EngineRecallCache {
   const logKey = (u: number) => ctx.keys.memoryUser(u, "l");
-  const cache = new RecallCache({ redis: ctx.redis, logKey, dataKey, dims, maxBytes: ctx.recallCacheBytes ?? RECALL_CACHE_MB_DEFAULT * 1024 * 1024 });
+  const cache = new RecallCache({
+    redis: ctx.redis,
+    logKey,
+    dataKey,
+    dims,
+    maxBytes: ctx.recallCacheBytes ?? RECALL_CACHE_MB_DEFAULT * 1024 * 1024,
+  });
   return {
     get enabled() {
       return cache.enabled;

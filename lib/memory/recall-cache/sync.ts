@@ -19,8 +19,6 @@ import { UserIndex } from "./user-index";
  * next call, because the version lives in Redis.
  */
 
-
-
 export interface RecallCacheOptions {
   redis: Redis;
   /** The user's id log (LIST). */
@@ -88,7 +86,11 @@ export class RecallCache {
     if (pending) await pending.catch(() => undefined);
     const sent = this.users.get(userId);
     const sentLength = sent?.length ?? 0;
-    const call = syncScript(this.opts.redis, [this.opts.logKey(userId), this.opts.dataKey(userId)], [sent?.head ?? "", sentLength]);
+    const call = syncScript(
+      this.opts.redis,
+      [this.opts.logKey(userId), this.opts.dataKey(userId)],
+      [sent?.head ?? "", sentLength],
+    );
     if (!sent) this.filling.set(userId, call);
     let reply: Reply;
     try {
@@ -169,6 +171,13 @@ export class RecallCache {
   stats(): RecallCacheStats {
     let memories = 0;
     for (const idx of this.users.values()) memories += idx.size;
-    return { enabled: this.enabled, users: this.users.size, memories, bytes: this.bytes, capBytes: this.opts.maxBytes, ...this.counts };
+    return {
+      enabled: this.enabled,
+      users: this.users.size,
+      memories,
+      bytes: this.bytes,
+      capBytes: this.opts.maxBytes,
+      ...this.counts,
+    };
   }
 }

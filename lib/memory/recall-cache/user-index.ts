@@ -36,7 +36,9 @@ export class UserIndex {
   }
 
   get bytes(): number {
-    return (this.dense?.bytes ?? 0) + this.textBytes + this.records.length * RECORD_OVERHEAD + this.lexical.entries * 16;
+    return (
+      (this.dense?.bytes ?? 0) + this.textBytes + this.records.length * RECORD_OVERHEAD + this.lexical.entries * 16
+    );
   }
 
   /** Adds one packed record (scan value or vector-set content record). */
@@ -70,24 +72,29 @@ export class UserIndex {
 
   private excludedSlots(excludeIds: Set<string> | undefined): number[] {
     const out: number[] = [];
-    if (excludeIds) for (const id of excludeIds) {
-      const s = this.slotById.get(id);
-      if (s !== undefined) out.push(s);
-    }
+    if (excludeIds)
+      for (const id of excludeIds) {
+        const s = this.slotById.get(id);
+        if (s !== undefined) out.push(s);
+      }
     return out;
   }
 
   /** Same hits, scores and order as the scan engine's exact denseSearch for this user. */
   denseSearch(unitQuery: Float32Array, k: number, excludeIds?: Set<string>): EngineHit[] {
     if (!this.dense || unitQuery.length !== this.dense.dims) return [];
-    const scored = this.dense.search(unitQuery, k, new Set(this.excludedSlots(excludeIds))).map((s) => ({ id: this.records[s.slot]!.id, score: s.score, slot: s.slot }));
+    const scored = this.dense
+      .search(unitQuery, k, new Set(this.excludedSlots(excludeIds)))
+      .map((s) => ({ id: this.records[s.slot]!.id, score: s.score, slot: s.slot }));
     return topK(scored, k).map((s) => ({ record: this.records[s.slot]!, score: s.score }));
   }
 
   /** Same hits, scores and order as bm25Search over this user's (non-excluded) records. */
   lexicalSearch(text: string, k: number, excludeIds?: Set<string>): EngineHit[] {
     if (k <= 0) return [];
-    const scored = this.lexical.search(text, this.excludedSlots(excludeIds)).map((s) => ({ id: this.records[s.slot]!.id, score: s.score, slot: s.slot }));
+    const scored = this.lexical
+      .search(text, this.excludedSlots(excludeIds))
+      .map((s) => ({ id: this.records[s.slot]!.id, score: s.score, slot: s.slot }));
     scored.sort(byScoreThenId);
     return scored.slice(0, k).map((s) => ({ record: this.records[s.slot]!, score: s.score }));
   }

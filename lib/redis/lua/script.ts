@@ -19,7 +19,8 @@ export interface LuaScript {
 export function luaScript(source: string, o: { replies?: "buffers" | "strings" } = {}): LuaScript {
   const sha = createHash("sha1").update(source).digest("hex");
   const strings = o.replies === "strings";
-  const call = (redis: Pick<Redis, "call" | "callBuffer">, cmd: string, ...args: LuaArg[]) => (strings ? redis.call(cmd, ...args) : redis.callBuffer(cmd, ...args));
+  const call = (redis: Pick<Redis, "call" | "callBuffer">, cmd: string, ...args: LuaArg[]) =>
+    strings ? redis.call(cmd, ...args) : redis.callBuffer(cmd, ...args);
   const run = async (redis: Pick<Redis, "call" | "callBuffer">, keys: string[], args: LuaArg[]): Promise<unknown> => {
     try {
       return await call(redis, "EVALSHA", sha, keys.length, ...keys, ...args);

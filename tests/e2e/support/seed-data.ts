@@ -25,7 +25,11 @@ export interface SeedMessage {
   daysAgo: number;
 }
 
-export const CONVERSATIONS: { user: { userId: number; firstName: string; username?: string }; personal: boolean; messages: SeedMessage[] }[] = [
+export const CONVERSATIONS: {
+  user: { userId: number; firstName: string; username?: string };
+  personal: boolean;
+  messages: SeedMessage[];
+}[] = [
   {
     user: ALICE,
     personal: true,
@@ -33,7 +37,11 @@ export const CONVERSATIONS: { user: { userId: number; firstName: string; usernam
       { role: "user", content: "Hi! I just moved to Berlin for a new job.", daysAgo: 8 },
       { role: "assistant", content: "Welcome to Berlin! How is the new job going?", daysAgo: 8 },
       { role: "user", content: RAMEN_FACT, daysAgo: 6 },
-      { role: "assistant", content: "Spicy ramen from Osaka sounds wonderful. Have you found a good place in Berlin?", daysAgo: 6 },
+      {
+        role: "assistant",
+        content: "Spicy ramen from Osaka sounds wonderful. Have you found a good place in Berlin?",
+        daysAgo: 6,
+      },
       { role: "user", content: "I'm training for a half marathon in October.", daysAgo: 3 },
       { role: "assistant", content: "Great goal! How many kilometres are you running per week?", daysAgo: 3 },
       { role: "user", content: "About thirty kilometres, mostly along the river.", daysAgo: 1 },
@@ -71,7 +79,11 @@ export const CONVERSATIONS: { user: { userId: number; firstName: string; usernam
       { role: "assistant", content: "Lisbon is a beautiful city for an architect.", daysAgo: 2 },
     ],
   },
-  ...FILLER_USERS.map((u, i) => ({ user: u, personal: false, messages: [{ role: "user" as const, content: `Filler message number ${i} about the weather.`, daysAgo: 10 }] })),
+  ...FILLER_USERS.map((u, i) => ({
+    user: u,
+    personal: false,
+    messages: [{ role: "user" as const, content: `Filler message number ${i} about the weather.`, daysAgo: 10 }],
+  })),
 ];
 
 export const at = (daysAgo: number, index: number) => new Date(Date.now() - daysAgo * DAY + index * 60_000);

@@ -22,10 +22,29 @@ export async function seedMedia(memory: Memory): Promise<number> {
     profile,
     media: { kind: "voice", fileId: "AwACAgIAAxkBAAIE2EveVoiceFile", duration: 6 },
   });
-  await memory.appendMessage({ userId: EVE.userId, role: "assistant", content: "Tokyo! What is the conference about?", at: at(4, 1) });
-  const photo = await memory.appendMessage({ userId: EVE.userId, role: "user", content: EVE_PHOTO_TEXT, at: at(2, 0), profile, media: { kind: "photo", fileId: EVE_PHOTO_FILE, caption: "my cat Miso" } });
-  await memory.appendMessage({ userId: EVE.userId, role: "assistant", content: "Miso looks very comfortable!", at: at(2, 1) });
-  const [oldCity] = await memory.addProfileFacts(EVE.userId, [{ category: "place", text: "Lives in Oslo", sources: [voice.id] }]);
+  await memory.appendMessage({
+    userId: EVE.userId,
+    role: "assistant",
+    content: "Tokyo! What is the conference about?",
+    at: at(4, 1),
+  });
+  const photo = await memory.appendMessage({
+    userId: EVE.userId,
+    role: "user",
+    content: EVE_PHOTO_TEXT,
+    at: at(2, 0),
+    profile,
+    media: { kind: "photo", fileId: EVE_PHOTO_FILE, caption: "my cat Miso" },
+  });
+  await memory.appendMessage({
+    userId: EVE.userId,
+    role: "assistant",
+    content: "Miso looks very comfortable!",
+    at: at(2, 1),
+  });
+  const [oldCity] = await memory.addProfileFacts(EVE.userId, [
+    { category: "place", text: "Lives in Oslo", sources: [voice.id] },
+  ]);
   await memory.addProfileFacts(EVE.userId, [
     { category: "place", text: "Lives in Bergen", sources: [voice.id], replaces: oldCity!.id },
     { category: "family", text: "Has a cat named Miso", sources: [photo.id] },

@@ -13,12 +13,22 @@ import { seedMedia } from "./seed-media";
  * server supports), so the dashboard reads exactly what the bot would have written. The seed's
  * own operation timings go into the latency metrics like the app's would.
  */
-function options(redis: Redis, prefix: string, engine: CreateMemoryOptions["engine"], modelDir: string): CreateMemoryOptions {
+function options(
+  redis: Redis,
+  prefix: string,
+  engine: CreateMemoryOptions["engine"],
+  modelDir: string,
+): CreateMemoryOptions {
   return {
     redis,
     prefix,
     engine,
-    embedder: createLocalEmbedder({ model: "Xenova/all-MiniLM-L6-v2", modelDir, cacheDir: "/tmp/mindmate-test-cache", dtype: "fp32" }),
+    embedder: createLocalEmbedder({
+      model: "Xenova/all-MiniLM-L6-v2",
+      modelDir,
+      cacheDir: "/tmp/mindmate-test-cache",
+      dtype: "fp32",
+    }),
     historyMax: 100,
     ttlDays: 30,
     longTermTtlDays: 30,
@@ -40,7 +50,11 @@ export async function dropSeed(opts: { redisUrl: string; prefix: string; modelDi
   }
 }
 
-export async function seed(opts: { redisUrl: string; prefix: string; modelDir: string }): Promise<{ engine: string; messages: number }> {
+export async function seed(opts: {
+  redisUrl: string;
+  prefix: string;
+  modelDir: string;
+}): Promise<{ engine: string; messages: number }> {
   const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: 1 });
   try {
     const engine = chooseEngine(await probeRedis(redis), "auto");
@@ -58,7 +72,11 @@ export async function seed(opts: { redisUrl: string; prefix: string; modelDir: s
           role: m.role,
           content: m.content,
           at: at(m.daysAgo, i),
-          profile: { firstName: c.user.firstName, username: "username" in c.user ? c.user.username : undefined, language: "en" },
+          profile: {
+            firstName: c.user.firstName,
+            username: "username" in c.user ? c.user.username : undefined,
+            language: "en",
+          },
           usage: m.role === "assistant" ? { promptTokens: 120, completionTokens: 18 } : undefined,
         });
         messages++;

@@ -8,8 +8,16 @@ export function BudgetBanner({ b }: { b: BudgetReport }) {
   if (b.level === "ok") return null;
   const share = b.usedShare !== null ? `${Math.round(b.usedShare * 100)} %` : "";
   return (
-    <div role="alert" data-testid="budget-banner" className={`rounded border p-3 text-sm ${b.level === "warn" ? "border-amber-300 bg-amber-50 text-amber-900" : "border-red-300 bg-red-50 text-red-900"}`}>
-      <strong>{b.level === "full" ? "Redis is full." : `Redis memory at ${share} of the ${b.budgetBytes ? "budget" : "maxmemory"}.`}</strong>{" "}
+    <div
+      role="alert"
+      data-testid="budget-banner"
+      className={`rounded border p-3 text-sm ${b.level === "warn" ? "border-amber-300 bg-amber-50 text-amber-900" : "border-red-300 bg-red-50 text-red-900"}`}
+    >
+      <strong>
+        {b.level === "full"
+          ? "Redis is full."
+          : `Redis memory at ${share} of the ${b.budgetBytes ? "budget" : "maxmemory"}.`}
+      </strong>{" "}
       {b.reasons.length ? b.reasons.join(" · ") : "Old long-term memories will be trimmed when the budget is reached."}
     </div>
   );
@@ -28,24 +36,78 @@ export function BudgetCard({ b }: { b: BudgetReport }) {
   const p = b.projection;
   return (
     <Card title="Memory budget" testid="overview-budget">
-      <div className="relative h-4 w-full rounded bg-slate-100" data-testid="budget-gauge" aria-label={`used ${formatBytes(b.usedBytes)} of ${formatBytes(b.budgetBytes || b.maxmemoryBytes)}`}>
+      <div
+        className="relative h-4 w-full rounded bg-slate-100"
+        data-testid="budget-gauge"
+        aria-label={`used ${formatBytes(b.usedBytes)} of ${formatBytes(b.budgetBytes || b.maxmemoryBytes)}`}
+      >
         {/* Without maxmemory and budget there is nothing to fill up to: no bar rather than a full one. */}
-        {b.maxmemoryBytes > 0 || b.budgetBytes > 0 ? <div className={`h-4 rounded ${color}`} style={{ width: pct(b.usedBytes) }} /> : null}
-        {b.budgetBytes > 0 && <div className="absolute top-0 h-4 w-0.5 bg-slate-800" style={{ left: pct(b.budgetBytes) }} title="budget" />}
+        {b.maxmemoryBytes > 0 || b.budgetBytes > 0 ? (
+          <div className={`h-4 rounded ${color}`} style={{ width: pct(b.usedBytes) }} />
+        ) : null}
+        {b.budgetBytes > 0 && (
+          <div className="absolute top-0 h-4 w-0.5 bg-slate-800" style={{ left: pct(b.budgetBytes) }} title="budget" />
+        )}
       </div>
       <div className="mt-3 grid grid-cols-2 gap-3 md:grid-cols-4">
-        <Stat label="Used" value={formatBytes(b.usedBytes)} hint={b.usedShare !== null ? `${Math.round(b.usedShare * 100)} % of the ${b.budgetBytes ? "budget" : "maxmemory"}` : "no limit"} testid="budget-used" />
-        <Stat label="Budget" value={b.budgetBytes ? formatBytes(b.budgetBytes) : "off"} hint={b.budgetSource === "off" ? "set MEMORY_BUDGET_MB (or a maxmemory) to trim before Redis is full" : b.budgetSource} testid="budget-budget" />
-        <Stat label="Max memory" value={b.maxmemoryBytes ? formatBytes(b.maxmemoryBytes) : "no limit"} hint={`policy ${b.policy ?? "?"}`} testid="budget-maxmemory" />
+        <Stat
+          label="Used"
+          value={formatBytes(b.usedBytes)}
+          hint={
+            b.usedShare !== null
+              ? `${Math.round(b.usedShare * 100)} % of the ${b.budgetBytes ? "budget" : "maxmemory"}`
+              : "no limit"
+          }
+          testid="budget-used"
+        />
+        <Stat
+          label="Budget"
+          value={b.budgetBytes ? formatBytes(b.budgetBytes) : "off"}
+          hint={
+            b.budgetSource === "off"
+              ? "set MEMORY_BUDGET_MB (or a maxmemory) to trim before Redis is full"
+              : b.budgetSource
+          }
+          testid="budget-budget"
+        />
+        <Stat
+          label="Max memory"
+          value={b.maxmemoryBytes ? formatBytes(b.maxmemoryBytes) : "no limit"}
+          hint={`policy ${b.policy ?? "?"}`}
+          testid="budget-maxmemory"
+        />
         <Stat
           label="Full in"
           value={p ? days(p.daysToFull) : "—"}
-          hint={p ? `at the last ${p.windowHours} h's growth (${formatBytes(Math.abs(p.growthPerDay))}/day${p.growthPerDay < 0 ? " shrinking" : ""})` : "needs 30 min of samples (one per 10 min)"}
+          hint={
+            p
+              ? `at the last ${p.windowHours} h's growth (${formatBytes(Math.abs(p.growthPerDay))}/day${p.growthPerDay < 0 ? " shrinking" : ""})`
+              : "needs 30 min of samples (one per 10 min)"
+          }
           testid="budget-projection"
         />
-        <Stat label="Memories trimmed" value={formatNumber(b.trimmed.memories)} hint={b.trimmed.lastSweepAt ? `${formatNumber(b.trimmed.sweeps)} sweeps, last ${b.trimmed.lastSweepAt}` : "none yet"} testid="budget-trimmed" />
-        <Stat label="Histories trimmed" value={formatNumber(b.trimmed.histories)} hint="users inactive beyond HISTORY_PROTECT_DAYS" testid="budget-histories" />
-        <Stat label="Replay guards trimmed" value={formatNumber(b.trimmed.guards)} hint="applied:<id> older than a day" testid="budget-guards" />
+        <Stat
+          label="Memories trimmed"
+          value={formatNumber(b.trimmed.memories)}
+          hint={
+            b.trimmed.lastSweepAt
+              ? `${formatNumber(b.trimmed.sweeps)} sweeps, last ${b.trimmed.lastSweepAt}`
+              : "none yet"
+          }
+          testid="budget-trimmed"
+        />
+        <Stat
+          label="Histories trimmed"
+          value={formatNumber(b.trimmed.histories)}
+          hint="users inactive beyond HISTORY_PROTECT_DAYS"
+          testid="budget-histories"
+        />
+        <Stat
+          label="Replay guards trimmed"
+          value={formatNumber(b.trimmed.guards)}
+          hint="applied:<id> older than a day"
+          testid="budget-guards"
+        />
       </div>
       {b.trimmed.users.length > 0 && (
         <table className="mt-3 w-full text-sm" data-testid="budget-trimmed-users">

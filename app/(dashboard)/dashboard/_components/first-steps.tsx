@@ -6,7 +6,8 @@ import { link } from "@/components/ui/styles";
 export function FirstStepsNotice() {
   return (
     <EmptyState title="No users yet" testid="overview-empty">
-      Connect the bot (set <code>TELEGRAM_BOT_TOKEN</code>, then <code>npm run webhook:set</code> or <code>npm run bot:poll</code>) and send it a message, or try it right here in the{" "}
+      Connect the bot (set <code>TELEGRAM_BOT_TOKEN</code>, then <code>npm run webhook:set</code> or{" "}
+      <code>npm run bot:poll</code>) and send it a message, or try it right here in the{" "}
       <Link href="/dashboard/playground" className={link}>
         playground
       </Link>

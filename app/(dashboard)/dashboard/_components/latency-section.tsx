@@ -17,12 +17,27 @@ const TITLES: Record<string, string> = {
 
 export function LatencySection({ range, series }: { range: LatencyRangeName; series: LatencySeries[] }) {
   const tab = (r: LatencyRangeName, label: string) => (
-    <Link href={`/dashboard?range=${r}`} scroll={false} data-testid={`latency-range-${r}`} aria-current={r === range ? "page" : undefined} className={`rounded px-2 py-1 text-xs ${r === range ? "bg-slate-900 text-white" : "bg-slate-100 text-slate-700"}`}>
+    <Link
+      href={`/dashboard?range=${r}`}
+      scroll={false}
+      data-testid={`latency-range-${r}`}
+      aria-current={r === range ? "page" : undefined}
+      className={`rounded px-2 py-1 text-xs ${r === range ? "bg-slate-900 text-white" : "bg-slate-100 text-slate-700"}`}
+    >
       {label}
     </Link>
   );
   return (
-    <Card title={`Latency — ${range === "1h" ? "last hour (1 min steps)" : "last 24 hours (15 min steps)"}`} testid="overview-latency" action={<div className="flex gap-1">{tab("1h", "Last hour")}{tab("24h", "Last 24 h")}</div>}>
+    <Card
+      title={`Latency — ${range === "1h" ? "last hour (1 min steps)" : "last 24 hours (15 min steps)"}`}
+      testid="overview-latency"
+      action={
+        <div className="flex gap-1">
+          {tab("1h", "Last hour")}
+          {tab("24h", "Last 24 h")}
+        </div>
+      }
+    >
       <table className={`${table} mb-4`} data-testid="latency-table">
         <thead>
           <tr>
@@ -50,7 +65,9 @@ export function LatencySection({ range, series }: { range: LatencyRangeName; ser
           <LatencyChart key={s.op} title={TITLES[s.op] ?? s.op} points={s.points} testid={`latency-chart-${s.op}`} />
         ))}
       </div>
-      <p className="mt-2 text-xs text-slate-500">Percentiles come from log-scale histograms shared by all app instances through Redis (±9 %).</p>
+      <p className="mt-2 text-xs text-slate-500">
+        Percentiles come from log-scale histograms shared by all app instances through Redis (±9 %).
+      </p>
     </Card>
   );
 }

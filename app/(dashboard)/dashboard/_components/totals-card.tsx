@@ -11,9 +11,16 @@ export function TotalsCard({ o }: { o: Overview }) {
         <Stat label="Users" value={formatNumber(t.users)} testid="stat-users" />
         <Stat label="Messages" value={formatNumber(t.messages)} testid="stat-messages" />
         <Stat label="Long-term memories" value={formatNumber(t.memories)} testid="stat-memories" />
-        <Stat label="Tokens" value={formatNumber(t.promptTokens + t.completionTokens)} hint={`${formatNumber(t.promptTokens)} prompt + ${formatNumber(t.completionTokens)} completion`} testid="stat-tokens" />
+        <Stat
+          label="Tokens"
+          value={formatNumber(t.promptTokens + t.completionTokens)}
+          hint={`${formatNumber(t.promptTokens)} prompt + ${formatNumber(t.completionTokens)} completion`}
+          testid="stat-tokens"
+        />
       </div>
-      {o.journal.pending > 0 && <p className="mt-3 text-sm text-amber-800">{o.journal.pending} writes wait in the journal for Redis.</p>}
+      {o.journal.pending > 0 && (
+        <p className="mt-3 text-sm text-amber-800">{o.journal.pending} writes wait in the journal for Redis.</p>
+      )}
     </Card>
   );
 }
@@ -26,9 +33,24 @@ export function RedisMemoryCard({ o }: { o: Overview }) {
       <div className="grid grid-cols-2 gap-3 md:grid-cols-3">
         <Stat label="Used" value={formatBytes(m.usedBytes)} testid="stat-used-memory" />
         <Stat label="Peak" value={formatBytes(m.peakBytes)} testid="stat-peak-memory" />
-        <Stat label="Fragmentation" value={m.fragmentation?.toFixed(2) ?? "—"} hint="RSS ÷ used; much above 1.5 wastes RAM" testid="stat-fragmentation" />
-        <Stat label="Max memory" value={m.maxmemoryBytes ? formatBytes(m.maxmemoryBytes) : "no limit"} hint={`policy ${m.policy ?? "?"}`} testid="stat-maxmemory" />
-        <Stat label="Evicted keys" value={formatNumber(m.evictedKeys)} hint={m.evictedKeys > 0 ? "Redis dropped data to stay under maxmemory" : undefined} testid="stat-evicted" />
+        <Stat
+          label="Fragmentation"
+          value={m.fragmentation?.toFixed(2) ?? "—"}
+          hint="RSS ÷ used; much above 1.5 wastes RAM"
+          testid="stat-fragmentation"
+        />
+        <Stat
+          label="Max memory"
+          value={m.maxmemoryBytes ? formatBytes(m.maxmemoryBytes) : "no limit"}
+          hint={`policy ${m.policy ?? "?"}`}
+          testid="stat-maxmemory"
+        />
+        <Stat
+          label="Evicted keys"
+          value={formatNumber(m.evictedKeys)}
+          hint={m.evictedKeys > 0 ? "Redis dropped data to stay under maxmemory" : undefined}
+          testid="stat-evicted"
+        />
         <Stat
           label="Bytes per stored message"
           value={b.keys !== null ? formatBytes(b.keys) : b.usedMemory !== null ? formatBytes(b.usedMemory) : "—"}

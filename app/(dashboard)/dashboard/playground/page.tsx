@@ -13,7 +13,8 @@ export default function PlaygroundPage() {
   return (
     <div className="space-y-4" data-testid="playground-page">
       <PageHeader title="Playground">
-        Chat as a test user through exactly the bot&apos;s pipeline (store → recall → prompt → model → store). No Telegram token needed; messages are stored like real ones.
+        Chat as a test user through exactly the bot&apos;s pipeline (store → recall → prompt → model → store). No
+        Telegram token needed; messages are stored like real ones.
       </PageHeader>
       {why ? (
         <Notice testid="playground-unavailable">

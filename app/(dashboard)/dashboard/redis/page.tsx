@@ -13,7 +13,13 @@ export default async function RedisPage() {
   return (
     <div className="space-y-4" data-testid="redis-page">
       <PageHeader title="Redis">
-        {r.ok ? <>Round trip {r.data.roundTripMs} ms · engine {r.data.engine}</> : "Server details, keyspace and slow commands."}
+        {r.ok ? (
+          <>
+            Round trip {r.data.roundTripMs} ms · engine {r.data.engine}
+          </>
+        ) : (
+          "Server details, keyspace and slow commands."
+        )}
       </PageHeader>
       {!r.ok ? (
         <ErrorMessage>{r.error}</ErrorMessage>

@@ -11,19 +11,37 @@ import { UsersTable } from "./_components/users-table";
 
 export const dynamic = "force-dynamic";
 
-export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const raw = Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => typeof v === "string" && v !== ""));
+export default async function UsersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const raw = Object.fromEntries(
+    Object.entries(await searchParams).filter(([, v]) => typeof v === "string" && v !== ""),
+  );
   const parsed = usersQuery.safeParse(raw);
   const q = parsed.success ? parsed.data : usersQuery.parse({});
   const res = await load("users", () => listUsersPage(q));
   const forgotten = typeof raw.forgotten === "string" ? raw.forgotten : undefined;
   return (
     <div className="space-y-4" data-testid="users-page">
-      <PageHeader title="Users">Everyone who talked to the bot or the playground. Click an id for the history.</PageHeader>
-      {forgotten && <Notice testid="users-forgotten">User {forgotten} was forgotten: every message, memory and setting is deleted.</Notice>}
+      <PageHeader title="Users">
+        Everyone who talked to the bot or the playground. Click an id for the history.
+      </PageHeader>
+      {forgotten && (
+        <Notice testid="users-forgotten">
+          User {forgotten} was forgotten: every message, memory and setting is deleted.
+        </Notice>
+      )}
       <Card>
         <form method="get" className="mb-3 flex gap-2" data-testid="users-search">
-          <input name="q" defaultValue={q.q ?? ""} placeholder="Search id, name or @username" className={`${input} w-72`} data-testid="users-search-input" />
+          <input
+            name="q"
+            defaultValue={q.q ?? ""}
+            placeholder="Search id, name or @username"
+            className={`${input} w-72`}
+            data-testid="users-search-input"
+          />
           <input type="hidden" name="sort" value={q.sort} />
           <input type="hidden" name="order" value={q.order} />
           <button type="submit" className={button} data-testid="users-search-submit">
@@ -35,12 +53,18 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
             </Link>
           )}
         </form>
-        {!parsed.success && <ErrorMessage title="Ignored invalid list options">{parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}</ErrorMessage>}
+        {!parsed.success && (
+          <ErrorMessage title="Ignored invalid list options">
+            {parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}
+          </ErrorMessage>
+        )}
         {!res.ok ? (
           <ErrorMessage>{res.error}</ErrorMessage>
         ) : res.data.total === 0 ? (
           q.q ? (
-            <EmptyState title={`No user matches “${q.q}”`}>Try part of the id, the first name or the @username.</EmptyState>
+            <EmptyState title={`No user matches “${q.q}”`}>
+              Try part of the id, the first name or the @username.
+            </EmptyState>
           ) : (
             <EmptyState title="No users yet" testid="users-empty">
               Connect the bot (set <code>TELEGRAM_BOT_TOKEN</code> and send it a message) or chat in the{" "}
@@ -53,7 +77,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         ) : (
           <>
             <UsersTable users={res.data.users} q={q} />
-            <Pager basePath="/dashboard/users" params={{ q: q.q, sort: q.sort, order: q.order }} offset={q.offset} limit={q.limit} total={res.data.total} />
+            <Pager
+              basePath="/dashboard/users"
+              params={{ q: q.q, sort: q.sort, order: q.order }}
+              offset={q.offset}
+              limit={q.limit}
+              total={res.data.total}
+            />
           </>
         )}
       </Card>

@@ -29,7 +29,11 @@ export function PlaygroundChat({ defaultUserId }: { defaultUserId: number }) {
     setLines((l) => [...l, { role: "user", text: message }]);
     setText("");
     try {
-      const res = await fetch("/api/admin/playground", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ userId: Number(userId), text: message, personal }) });
+      const res = await fetch("/api/admin/playground", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ userId: Number(userId), text: message, personal }),
+      });
       const body = (await res.json().catch(() => ({}))) as PlaygroundTurn & { error?: { message?: string } };
       if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
       setLines((l) => [...l, { role: "assistant", text: body.reply }]);
@@ -47,10 +51,22 @@ export function PlaygroundChat({ defaultUserId }: { defaultUserId: number }) {
           <div className="flex flex-wrap items-center gap-3 text-sm">
             <label>
               Test user id{" "}
-              <input value={userId} onChange={(e) => setUserId(e.target.value)} inputMode="numeric" className={`${input} w-36`} data-testid="playground-user" />
+              <input
+                value={userId}
+                onChange={(e) => setUserId(e.target.value)}
+                inputMode="numeric"
+                className={`${input} w-36`}
+                data-testid="playground-user"
+              />
             </label>
             <label className="flex items-center gap-1">
-              <input type="checkbox" checked={personal} onChange={(e) => setPersonal(e.target.checked)} data-testid="playground-personal" /> personal mode (recall)
+              <input
+                type="checkbox"
+                checked={personal}
+                onChange={(e) => setPersonal(e.target.checked)}
+                data-testid="playground-personal"
+              />{" "}
+              personal mode (recall)
             </label>
             {/^\d+$/.test(userId) && (
               <Link href={`/dashboard/users/${userId}`} className={link}>
@@ -58,8 +74,15 @@ export function PlaygroundChat({ defaultUserId }: { defaultUserId: number }) {
               </Link>
             )}
           </div>
-          <ol className="max-h-[28rem] min-h-40 space-y-2 overflow-auto rounded border border-slate-100 bg-slate-50 p-2" data-testid="playground-log">
-            {lines.length === 0 && <li className="text-sm text-slate-500">Say something. Tell it a fact, then ask about it a few messages later to see recall at work.</li>}
+          <ol
+            className="max-h-[28rem] min-h-40 space-y-2 overflow-auto rounded border border-slate-100 bg-slate-50 p-2"
+            data-testid="playground-log"
+          >
+            {lines.length === 0 && (
+              <li className="text-sm text-slate-500">
+                Say something. Tell it a fact, then ask about it a few messages later to see recall at work.
+              </li>
+            )}
             {lines.map((l, i) => (
               <li
                 key={i}
@@ -71,7 +94,14 @@ export function PlaygroundChat({ defaultUserId }: { defaultUserId: number }) {
             ))}
           </ol>
           <div className="flex gap-2">
-            <textarea value={text} onChange={(e) => setText(e.target.value)} rows={2} placeholder="Message" className={`${input} flex-1`} data-testid="playground-input" />
+            <textarea
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              rows={2}
+              placeholder="Message"
+              className={`${input} flex-1`}
+              data-testid="playground-input"
+            />
             <button type="submit" disabled={busy || !text.trim()} className={button} data-testid="playground-send">
               {busy ? "Thinking…" : "Send"}
             </button>
@@ -79,7 +109,13 @@ export function PlaygroundChat({ defaultUserId }: { defaultUserId: number }) {
         </form>
       </Card>
       <Card title="Prompt built for the last reply" testid="playground-prompt">
-        {last ? <PromptView turn={last} /> : <p className="text-sm text-slate-500">Send a message to see the recalled memories, the summary and the window the model received.</p>}
+        {last ? (
+          <PromptView turn={last} />
+        ) : (
+          <p className="text-sm text-slate-500">
+            Send a message to see the recalled memories, the summary and the window the model received.
+          </p>
+        )}
       </Card>
     </div>
   );

@@ -13,13 +13,18 @@ export function PromptView({ turn }: { turn: PlaygroundTurn }) {
       <section data-testid="prompt-recalled">
         <h3 className="text-xs font-semibold uppercase text-slate-500">Recalled memories ({p.recalled.length})</h3>
         {p.recalled.length === 0 ? (
-          <p className="text-slate-500">None (personal mode off, nothing similar enough, or everything is already in the window).</p>
+          <p className="text-slate-500">
+            None (personal mode off, nothing similar enough, or everything is already in the window).
+          </p>
         ) : (
           <ul className="mt-1 space-y-1">
             {p.recalled.map((h) => (
               <li key={h.id} data-testid="recalled-item" className="rounded bg-amber-50 px-2 py-1">
                 <span className="mr-1 font-mono text-xs">{h.score.toFixed(3)}</span>
-                <span className="text-xs text-slate-500">{formatDate(h.ts)} · {h.role}:</span> {h.content}
+                <span className="text-xs text-slate-500">
+                  {formatDate(h.ts)} · {h.role}:
+                </span>{" "}
+                {h.content}
               </li>
             ))}
           </ul>
@@ -27,7 +32,9 @@ export function PromptView({ turn }: { turn: PlaygroundTurn }) {
       </section>
       <section data-testid="prompt-summary">
         <h3 className="text-xs font-semibold uppercase text-slate-500">Rolling summary</h3>
-        <p className="whitespace-pre-wrap text-slate-700">{p.summary ?? "None yet (the history still fits in the window)."}</p>
+        <p className="whitespace-pre-wrap text-slate-700">
+          {p.summary ?? "None yet (the history still fits in the window)."}
+        </p>
       </section>
       <section data-testid="prompt-window">
         <h3 className="text-xs font-semibold uppercase text-slate-500">Window ({p.window.length} recent messages)</h3>
@@ -40,8 +47,13 @@ export function PromptView({ turn }: { turn: PlaygroundTurn }) {
         </ol>
       </section>
       <details>
-        <summary className="cursor-pointer text-xs text-slate-600">Raw messages sent to the model ({p.messages.length})</summary>
-        <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 text-xs text-slate-100" data-testid="prompt-raw">
+        <summary className="cursor-pointer text-xs text-slate-600">
+          Raw messages sent to the model ({p.messages.length})
+        </summary>
+        <pre
+          className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 text-xs text-slate-100"
+          data-testid="prompt-raw"
+        >
           {p.messages.map((m) => `[${m.role}] ${m.content}`).join("\n\n")}
         </pre>
       </details>

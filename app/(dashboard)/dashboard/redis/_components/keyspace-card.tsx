@@ -21,7 +21,8 @@ export function KeyspaceCard({ k }: { k: KeyspaceReport }) {
   return (
     <Card title="Keyspace by namespace" testid="redis-keyspace">
       <p className="mb-2 text-sm text-slate-600">
-        {formatNumber(k.scannedKeys)} keys under <code className="text-slate-900">{k.prefix}</code>{k.truncated ? " (scan stopped early: counts are lower bounds)" : ""}, {formatNumber(k.dbKeys)} in the database.
+        {formatNumber(k.scannedKeys)} keys under <code className="text-slate-900">{k.prefix}</code>
+        {k.truncated ? " (scan stopped early: counts are lower bounds)" : ""}, {formatNumber(k.dbKeys)} in the database.
         {!k.memoryUsageAvailable && " MEMORY USAGE is not available on this server, so sizes are unknown."}
       </p>
       <table className={table} data-testid="keyspace-table">
@@ -42,13 +43,21 @@ export function KeyspaceCard({ k }: { k: KeyspaceReport }) {
               </td>
               <td className={`${td} tabular-nums`}>{formatNumber(n.keys)}</td>
               <td className={`${td} tabular-nums`}>{formatBytes(n.estimatedBytes)}</td>
-              <td className={`${td} tabular-nums`}>{n.estimatedBytes !== undefined ? formatBytes(n.estimatedBytes / n.keys) : "—"}</td>
-              <td className={`${td} text-xs`}>{Object.entries(n.types).map(([t, c]) => `${t}×${c}`).join(", ")}</td>
+              <td className={`${td} tabular-nums`}>
+                {n.estimatedBytes !== undefined ? formatBytes(n.estimatedBytes / n.keys) : "—"}
+              </td>
+              <td className={`${td} text-xs`}>
+                {Object.entries(n.types)
+                  .map(([t, c]) => `${t}×${c}`)
+                  .join(", ")}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <p className="mt-1 text-xs text-slate-500">Memory is estimated from MEMORY USAGE of up to 25 sampled keys per namespace.</p>
+      <p className="mt-1 text-xs text-slate-500">
+        Memory is estimated from MEMORY USAGE of up to 25 sampled keys per namespace.
+      </p>
     </Card>
   );
 }

@@ -7,7 +7,8 @@ export function SearchResults({ r }: { r: RecallResult }) {
   return (
     <div>
       <p className="mb-2 text-sm text-slate-600" data-testid="search-meta">
-        <span data-testid="search-count">{r.hits.length}</span> results in <span data-testid="search-took">{formatMs(r.tookMs)}</span> · engine{" "}
+        <span data-testid="search-count">{r.hits.length}</span> results in{" "}
+        <span data-testid="search-took">{formatMs(r.tookMs)}</span> · engine{" "}
         <b data-testid="search-engine">{r.engine}</b> · mode <b>{r.mode}</b>
       </p>
       <table className={table} data-testid="search-results">
@@ -23,9 +24,15 @@ export function SearchResults({ r }: { r: RecallResult }) {
         <tbody>
           {r.hits.map((h) => (
             <tr key={`${h.userId}-${h.id}`} data-testid="search-hit" data-message-id={h.id} data-user-id={h.userId}>
-              <td className={`${td} tabular-nums`} data-testid="hit-score" title={h.similarity !== undefined ? `cosine ${h.similarity.toFixed(3)}` : undefined}>
+              <td
+                className={`${td} tabular-nums`}
+                data-testid="hit-score"
+                title={h.similarity !== undefined ? `cosine ${h.similarity.toFixed(3)}` : undefined}
+              >
                 {h.score.toFixed(3)}
-                {h.similarity !== undefined && r.mode === "hybrid" && <span className="block text-xs text-slate-500">cos {h.similarity.toFixed(3)}</span>}
+                {h.similarity !== undefined && r.mode === "hybrid" && (
+                  <span className="block text-xs text-slate-500">cos {h.similarity.toFixed(3)}</span>
+                )}
               </td>
               <td className={td}>
                 <Link href={`/dashboard/users/${h.userId}`} className={link}>
@@ -36,7 +43,11 @@ export function SearchResults({ r }: { r: RecallResult }) {
               <td className={`${td} whitespace-nowrap`}>{formatDate(h.ts)}</td>
               <td className={td}>
                 <span data-testid="hit-content">{h.content}</span>{" "}
-                <Link href={`/dashboard/users/${h.userId}?focus=${h.id}#m-${h.id}`} className={`${link} text-xs`} data-testid="hit-link">
+                <Link
+                  href={`/dashboard/users/${h.userId}?focus=${h.id}#m-${h.id}`}
+                  className={`${link} text-xs`}
+                  data-testid="hit-link"
+                >
                   open in timeline
                 </Link>
               </td>

@@ -17,9 +17,16 @@ export const dynamic = "force-dynamic";
 
 const PAGE = 50;
 const MEMORIES_PAGE = 25;
-const str = (v: string | string[] | undefined) => (typeof v === "string" && /^[0-9a-z]+-[0-9a-z]+$/.test(v) ? v : undefined);
+const str = (v: string | string[] | undefined) =>
+  typeof v === "string" && /^[0-9a-z]+-[0-9a-z]+$/.test(v) ? v : undefined;
 
-export default async function UserPage({ params, searchParams }: { params: Promise<{ userId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function UserPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ userId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const parsedId = userIdSchema.safeParse((await params).userId);
   if (!parsedId.success) return <ErrorMessage title="Not a user id">{parsedId.error.issues[0]?.message}</ErrorMessage>;
   const userId = parsedId.data;
@@ -43,8 +50,13 @@ export default async function UserPage({ params, searchParams }: { params: Promi
     );
   }
   const around = focus ? await load("the history", () => historyPageAround(userId, focus, PAGE)) : undefined;
-  const history = around?.ok && around.data ? { ok: true as const, data: around.data } : await load("the history", () => getHistoryPage(userId, { before, limit: PAGE }));
-  const memories = await load("long-term memories", () => getMemoriesPage(userId, { offset: mo, limit: MEMORIES_PAGE }));
+  const history =
+    around?.ok && around.data
+      ? { ok: true as const, data: around.data }
+      : await load("the history", () => getHistoryPage(userId, { before, limit: PAGE }));
+  const memories = await load("long-term memories", () =>
+    getMemoriesPage(userId, { offset: mo, limit: MEMORIES_PAGE }),
+  );
   const profile = await load("the profile", () => getUserProfile(userId));
   const s = detail.data.settings;
 
@@ -58,7 +70,10 @@ export default async function UserPage({ params, searchParams }: { params: Promi
         <Card title="History" testid="user-history">
           {focus && around?.ok && !around.data && (
             <div id={`m-${focus}`} className="mb-3">
-              <Notice testid="focus-outside-history">That message is older than the short-term history (HISTORY_MAX); it is still in the long-term memories on the right.</Notice>
+              <Notice testid="focus-outside-history">
+                That message is older than the short-term history (HISTORY_MAX); it is still in the long-term memories
+                on the right.
+              </Notice>
             </div>
           )}
           {!history.ok ? (
@@ -68,7 +83,13 @@ export default async function UserPage({ params, searchParams }: { params: Promi
               The conversation was cleared or expired. Long-term memories stay searchable.
             </EmptyState>
           ) : (
-            <Timeline userId={userId} messages={history.data.messages} hasMore={history.data.hasMore} focus={focus} paged={!!before || !!focus} />
+            <Timeline
+              userId={userId}
+              messages={history.data.messages}
+              hasMore={history.data.hasMore}
+              focus={focus}
+              paged={!!before || !!focus}
+            />
           )}
         </Card>
         <div className="space-y-4">
@@ -76,7 +97,11 @@ export default async function UserPage({ params, searchParams }: { params: Promi
             <UserActions userId={userId} />
           </Card>
           <SettingsCard d={detail.data} />
-          {profile.ok ? <ProfileCard userId={userId} facts={profile.data.facts} /> : <ErrorMessage>{profile.error}</ErrorMessage>}
+          {profile.ok ? (
+            <ProfileCard userId={userId} facts={profile.data.facts} />
+          ) : (
+            <ErrorMessage>{profile.error}</ErrorMessage>
+          )}
           <Card title={`Long-term memories (${memories.ok ? memories.data.total : "?"})`} testid="user-memories">
             <span id="memories" />
             {!memories.ok ? (
@@ -84,7 +109,14 @@ export default async function UserPage({ params, searchParams }: { params: Promi
             ) : memories.data.total === 0 ? (
               <EmptyState title="No long-term memories">Every message the user sends is remembered here.</EmptyState>
             ) : (
-              <MemoriesList userId={userId} items={memories.data.items} total={memories.data.total} offset={mo} limit={MEMORIES_PAGE} focus={focus} />
+              <MemoriesList
+                userId={userId}
+                items={memories.data.items}
+                total={memories.data.total}
+                offset={mo}
+                limit={MEMORIES_PAGE}
+                focus={focus}
+              />
             )}
           </Card>
         </div>

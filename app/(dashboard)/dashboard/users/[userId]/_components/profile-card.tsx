@@ -5,14 +5,19 @@ import type { ProfileFact } from "@/lib/memory/types";
 import { ProfileFactActions } from "./profile-fact-actions";
 import { CATEGORY_LABELS } from "@/lib/chat/profile/labels";
 
-
 function Sources({ userId, fact }: { userId: number; fact: ProfileFact }) {
-  if (fact.sources.length === 0) return <span>{fact.by === "admin" ? "edited by an admin" : fact.by === "import" ? "imported" : "no source"}</span>;
+  if (fact.sources.length === 0)
+    return <span>{fact.by === "admin" ? "edited by an admin" : fact.by === "import" ? "imported" : "no source"}</span>;
   return (
     <span>
       from{" "}
       {fact.sources.map((id, i) => (
-        <a key={id} href={`/dashboard/users/${userId}?focus=${id}#m-${id}`} className="text-sky-700 hover:underline" data-testid="profile-source">
+        <a
+          key={id}
+          href={`/dashboard/users/${userId}?focus=${id}#m-${id}`}
+          className="text-sky-700 hover:underline"
+          data-testid="profile-source"
+        >
           {i > 0 ? ", " : ""}message {i + 1}
         </a>
       ))}
@@ -30,11 +35,18 @@ export function ProfileCard({ userId, facts }: { userId: number; facts: ProfileF
   return (
     <Card title={`Profile (${live.length})`} testid="user-profile">
       {live.length === 0 ? (
-        <EmptyState title="No profile facts yet">The bot notes durable facts and preferences every few turns (PROFILE_EVERY_TURNS).</EmptyState>
+        <EmptyState title="No profile facts yet">
+          The bot notes durable facts and preferences every few turns (PROFILE_EVERY_TURNS).
+        </EmptyState>
       ) : (
         <ul className="space-y-2 text-sm">
           {live.map((f) => (
-            <li key={f.id} className="rounded-md border border-slate-200 p-2" data-testid="profile-fact" data-fact-id={f.id}>
+            <li
+              key={f.id}
+              className="rounded-md border border-slate-200 p-2"
+              data-testid="profile-fact"
+              data-fact-id={f.id}
+            >
               <div className="flex items-start justify-between gap-2">
                 <div>
                   <span className="text-xs font-semibold uppercase text-slate-500">{CATEGORY_LABELS[f.category]}</span>
@@ -55,7 +67,8 @@ export function ProfileCard({ userId, facts }: { userId: number; facts: ProfileF
           <ul className="mt-1 space-y-1">
             {past.map((f) => (
               <li key={f.id} className="text-slate-500" data-testid="profile-past-fact">
-                <span className="line-through">{f.text}</span> — {f.deleted ? "deleted" : "replaced"} {formatDate(f.supersededAt)}
+                <span className="line-through">{f.text}</span> — {f.deleted ? "deleted" : "replaced"}{" "}
+                {formatDate(f.supersededAt)}
               </li>
             ))}
           </ul>

@@ -34,7 +34,14 @@ export function ProfileFactActions({ userId, fact }: { userId: number; fact: { i
           void run(() => adminCall(url, "PATCH", { factId: fact.id, text }));
         }}
       >
-        <input className={input} value={text} maxLength={200} onChange={(e) => setText(e.target.value)} aria-label="Fact text" data-testid="profile-edit-input" />
+        <input
+          className={input}
+          value={text}
+          maxLength={200}
+          onChange={(e) => setText(e.target.value)}
+          aria-label="Fact text"
+          data-testid="profile-edit-input"
+        />
         <div className="flex gap-1">
           <button type="submit" className={buttonSecondary} disabled={busy} data-testid="profile-edit-save">
             Save
@@ -50,10 +57,22 @@ export function ProfileFactActions({ userId, fact }: { userId: number; fact: { i
   return (
     <div className="flex shrink-0 flex-col items-end gap-1">
       <div className="flex gap-1">
-        <button type="button" className={buttonSecondary} onClick={() => setEditing(true)} disabled={busy} data-testid="profile-edit">
+        <button
+          type="button"
+          className={buttonSecondary}
+          onClick={() => setEditing(true)}
+          disabled={busy}
+          data-testid="profile-edit"
+        >
           Edit
         </button>
-        <button type="button" className={buttonDanger} onClick={() => void run(() => adminCall(`${url}?factId=${encodeURIComponent(fact.id)}`, "DELETE"))} disabled={busy} data-testid="profile-delete">
+        <button
+          type="button"
+          className={buttonDanger}
+          onClick={() => void run(() => adminCall(`${url}?factId=${encodeURIComponent(fact.id)}`, "DELETE"))}
+          disabled={busy}
+          data-testid="profile-delete"
+        >
           Delete
         </button>
       </div>

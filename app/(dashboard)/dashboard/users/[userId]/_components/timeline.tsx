@@ -10,12 +10,28 @@ const roleStyle: Record<string, string> = {
 };
 
 /** Short-term history, oldest first; every message has an anchor (#m-<id>) for links from search. */
-export function Timeline({ userId, messages, hasMore, focus, paged }: { userId: number; messages: HistoryMessage[]; hasMore: boolean; focus?: string; paged: boolean }) {
+export function Timeline({
+  userId,
+  messages,
+  hasMore,
+  focus,
+  paged,
+}: {
+  userId: number;
+  messages: HistoryMessage[];
+  hasMore: boolean;
+  focus?: string;
+  paged: boolean;
+}) {
   return (
     <div data-testid="timeline">
       <div className="mb-2 flex gap-2">
         {hasMore && messages[0] && (
-          <Link href={`/dashboard/users/${userId}?before=${messages[0].id}`} className={buttonSecondary} data-testid="timeline-older">
+          <Link
+            href={`/dashboard/users/${userId}?before=${messages[0].id}`}
+            className={buttonSecondary}
+            data-testid="timeline-older"
+          >
             ← Older messages
           </Link>
         )}
@@ -43,11 +59,21 @@ export function Timeline({ userId, messages, hasMore, focus, paged }: { userId: 
             </div>
             {m.media?.kind === "photo" && (
               // eslint-disable-next-line @next/next/no-img-element -- an authenticated API image; next/image would proxy it again
-              <img src={`/api/admin/media/${encodeURIComponent(m.media.fileId)}`} alt={m.media.caption ?? "Photo"} className="mb-1 max-h-40 rounded border border-slate-200" loading="lazy" data-testid="timeline-photo" />
+              <img
+                src={`/api/admin/media/${encodeURIComponent(m.media.fileId)}`}
+                alt={m.media.caption ?? "Photo"}
+                className="mb-1 max-h-40 rounded border border-slate-200"
+                loading="lazy"
+                data-testid="timeline-photo"
+              />
             )}
             <p className="whitespace-pre-wrap break-words">
               {m.media?.kind === "voice" && (
-                <span className="mr-1 font-medium text-slate-600" data-testid="timeline-voice" title={`Voice message, ${m.media.duration ?? "?"} s (transcript below)`}>
+                <span
+                  className="mr-1 font-medium text-slate-600"
+                  data-testid="timeline-voice"
+                  title={`Voice message, ${m.media.duration ?? "?"} s (transcript below)`}
+                >
                   🎤 transcript{m.media.duration !== undefined ? ` (${Math.round(m.media.duration)} s)` : ""}:
                 </span>
               )}

@@ -4,4 +4,6 @@ import { getHistoryPage } from "@/lib/admin/users";
 
 export const runtime = "nodejs";
 
-export const GET = adminRoute({ params: userParams, query: historyQuery }, ({ params, query }) => getHistoryPage(params.userId, query));
+export const GET = adminRoute({ params: userParams, query: historyQuery }, ({ params, query }) =>
+  getHistoryPage(params.userId, query),
+);

@@ -4,4 +4,6 @@ import { getMemoriesPage } from "@/lib/admin/users";
 
 export const runtime = "nodejs";
 
-export const GET = adminRoute({ params: userParams, query: pageQuery }, ({ params, query }) => getMemoriesPage(params.userId, query));
+export const GET = adminRoute({ params: userParams, query: pageQuery }, ({ params, query }) =>
+  getMemoriesPage(params.userId, query),
+);
