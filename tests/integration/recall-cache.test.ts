@@ -175,6 +175,18 @@ for (const t of targets) {
         "an id with spaces arrives through the delta",
       );
 
+      // b trims the oldest 200 (the memory budget's deleteMemories): a never serves them again,
+      // and the id log goes with them (it would otherwise outlive its memories)
+      const all = [...more, ...first];
+      const trimmedIds = first.slice(0, 200).map((r) => r.id);
+      assert.equal(await b.deleteMemories(u, trimmedIds), 200);
+      assert.equal(await redis.exists(`${prefix}m:l:${u}`), 0, "the id log is deleted with trimmed memories");
+      const kept = all.filter((r) => !trimmedIds.includes(r.id));
+      await assertSame(a, exact, u, kept, rand, "after b trims");
+      const extra = makeRecords(rand, u, 10);
+      await writeAll(redis, b, extra, true);
+      await assertSame(a, exact, u, [...extra, ...kept], rand, "writes after a trim");
+
       // b forgets the user, then the same ids come back with other vectors and texts (reindex / re-import)
       await b.deleteUser(u);
       assert.deepEqual(await a.lexicalSearch("coffee friends", { userId: u, k: 5 }), []);

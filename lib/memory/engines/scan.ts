@@ -132,7 +132,11 @@ export function createScanEngine(ctx: EngineContext): VectorEngine {
         .multi()
         .hdel(userKey(userId), ...ids)
         .hlen(userKey(userId))
+        // The id log only grows: deleting it makes every recall cache (any instance) reload this
+        // user instead of serving the deleted records, and keeps the log from outliving its memories.
+        .del(cache.logKey(userId))
         .exec()) ?? []) as [unknown, number][];
+      cache.drop(userId);
       if (Number(left) === 0) await ctx.redis.srem(usersKey(ctx), String(userId));
       return Number(n);
     },

@@ -177,9 +177,13 @@ export function createVectorSetEngine(ctx: EngineContext): VectorEngine {
       const m = ctx.redis.multi();
       for (const id of ids) m.call("VREM", setKey(userId), id);
       m.hdel(contentKey(userId), ...ids).hlen(contentKey(userId));
+      // The id log only grows: deleting it makes every recall cache (any instance) reload this
+      // user instead of serving the deleted records, and keeps the log from outliving its memories.
+      m.del(cache.logKey(userId));
       const res = ((await m.exec()) ?? []) as [unknown, number][];
-      if (Number(res[res.length - 1]?.[1]) === 0) await ctx.redis.srem(usersKey(ctx), String(userId));
-      return Number(res[res.length - 2]?.[1] ?? 0);
+      cache.drop(userId);
+      if (Number(res[res.length - 2]?.[1]) === 0) await ctx.redis.srem(usersKey(ctx), String(userId));
+      return Number(res[res.length - 3]?.[1] ?? 0);
     },
 
     async info() {
