@@ -6,7 +6,9 @@
  * and does the app keep taking messages afterwards without a failed write? Starts its own
  * private server (the binaries scripts/test-servers.sh installs), appends `--times` × the
  * capacity through the memory facade with the defaults (int8, compact history) for 12 users,
- * and reports capacity, max used memory vs budget, failed appends and trimmed counts.
+ * and reports capacity, max used memory vs budget, failed appends and trimmed counts. Messages
+ * are dated over the last `--days` (default 60) like weeks of real use, so the trim meets old
+ * memories (a memory trimmed within a day of its write leaves a small tombstone for 7 days).
  * The embedder is the tests' deterministic 384-dim hash embedder: bytes depend on the
  * dimensions, not on the model, and this keeps the run to a minute or two.
  */
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     server: { type: "string", default: "valkey8" },
     "maxmemory-mb": { type: "string", default: "25" },
     times: { type: "string", default: "3" },
+    days: { type: "string", default: "60" },
     json: { type: "string" },
   },
 });
@@ -67,6 +70,11 @@ async function main(): Promise<void> {
     let maxUsed = 0;
     const used = async () => Number(/used_memory:(\d+)/.exec(await redis.info("memory"))?.[1]);
     const trimmed = async () => Number((await redis.hget(`${prefix}budget:state`, "memories")) ?? 0);
+    // Dates: spread over the last `days`, oldest first, for the number of appends expected.
+    const expected = Math.ceil((times * (first.budgetBytes - first.usedBytes)) / 700);
+    const stepMs = (Number(values.days) * 86_400_000) / expected;
+    const t0 = Date.now() - expected * stepMs;
+    let seq = 0;
     const started = performance.now();
     let sampling = true;
     const sampler = (async () => {
@@ -82,7 +90,8 @@ async function main(): Promise<void> {
         Array.from({ length: users }, async (_, u) => {
           for (let i = u; i < lines.length; i += users) {
             try {
-              await memory.appendMessage({ userId: u + 1, role: lines[i]!.role, content: lines[i]!.content });
+              const at = new Date(Math.min(Date.now(), Math.round(t0 + seq++ * stepMs)));
+              await memory.appendMessage({ userId: u + 1, role: lines[i]!.role, content: lines[i]!.content, at });
               appended += 1;
             } catch {
               failed += 1;
