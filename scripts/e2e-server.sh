@@ -43,4 +43,14 @@ if [ -d "$APP/public" ]; then rm -rf "$APP/.next/standalone/public" && cp -r "$A
 echo "[e2e-server] starting on http://127.0.0.1:${PORT}"
 cd "$APP/.next/standalone"
 export PORT HOSTNAME=127.0.0.1 NODE_ENV=production
-exec node server.js
+# The server must not outlive whoever started it (Playwright killed with its runner): with its
+# stdout pipe gone it would spin at 100 % CPU on EPIPE (Next's error handler logs, the write
+# fails, it logs again). So it runs as a child, watched once a second, and stops with the parent.
+parent=$PPID
+node server.js &
+srv=$!
+trap 'kill "$srv" 2>/dev/null || true' EXIT
+trap 'exit 143' TERM INT
+while kill -0 "$srv" 2>/dev/null && kill -0 "$parent" 2>/dev/null; do sleep 1; done
+kill -0 "$parent" 2>/dev/null || exit 0 # the parent is gone: the EXIT trap stops the server
+wait "$srv"
