@@ -16,7 +16,7 @@ import { createOpenAiLlm } from "@/lib/chat/llm";
 import { loadConfig } from "@/lib/config";
 import { createEmbedder } from "@/lib/embeddings";
 import { createMemory, createMemoryContext, type CreateMemoryOptions } from "@/lib/memory";
-import { deleteMatching } from "@/lib/memory/engines/common";
+import { deleteMatching, prefixPattern } from "@/lib/redis/scan";
 import { createRedisClient } from "@/lib/redis/client";
 import { probeRedis } from "@/lib/redis/probe";
 import { chooseEngine } from "@/lib/memory/engines/choose";
@@ -84,7 +84,7 @@ async function main() {
     await createMemoryContext(opts)
       .engine.dropAll()
       .catch(() => undefined);
-    await deleteMatching(redis, `${prefix}*`).catch(() => undefined);
+    await deleteMatching(redis, prefixPattern(prefix)).catch(() => undefined);
     memory.close();
     redis.disconnect();
   }

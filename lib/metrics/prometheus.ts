@@ -43,10 +43,6 @@ const HISTOGRAM = "mindmate_operation_duration_seconds";
 export const LIVE_MINUTES = 5;
 const RETENTION_MINUTES = Math.floor(METRICS_TTL_SECONDS / 60);
 
-export function cumulativeKey(prefix: string, op: string): string {
-  return metricsKeys(prefix).cumulative(op);
-}
-
 /** Bucket → count of everything recorded for `op` so far (all instances), folding old minutes first. */
 export async function cumulativeHistogram(
   redis: MetricsRedis,
@@ -54,7 +50,7 @@ export async function cumulativeHistogram(
   op: string,
   now = Date.now(),
 ): Promise<Map<number, number>> {
-  const total = cumulativeKey(prefix, op);
+  const total = metricsKeys(prefix).cumulative(op);
   const nowMin = Math.floor(now / 60000);
   const folded = Number((await redis.hget(total, FOLDED_FIELD)) ?? NaN);
   const oldest = nowMin - RETENTION_MINUTES + 1;

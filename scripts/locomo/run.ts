@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import type { EmbeddingProvider } from "@/lib/embeddings";
 import { createMemory, createMemoryContext, type CreateMemoryOptions } from "@/lib/memory";
 import { contextFor } from "@/lib/memory/contextual";
-import { deleteMatching } from "@/lib/memory/engines/common";
+import { deleteMatching, prefixPattern } from "@/lib/redis/scan";
 import type { RecallMode } from "@/lib/memory/types";
 import type { VectorEngineName } from "@/lib/memory/engines/choose";
 import type { LocomoConversation } from "./dataset";
@@ -166,7 +166,7 @@ export async function runLocomoEval(o: EvalOptions): Promise<EvalResult> {
     return result;
   } finally {
     await engine.dropAll().catch(() => undefined);
-    await deleteMatching(o.redis, `${prefix}*`);
+    await deleteMatching(o.redis, prefixPattern(prefix));
     memory.close();
   }
 }

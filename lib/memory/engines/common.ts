@@ -36,8 +36,6 @@ export async function deleteNamespace(ctx: EngineContext): Promise<number> {
   return deleteMatching(ctx.redis, prefixPattern(ctx.keys.memoryNamespace()));
 }
 
-export { deleteMatching };
-
 /** The SET of user ids that have memories (scan / vector-set global search and counts). */
 export function usersKey(ctx: EngineContext): string {
   return ctx.keys.memoryGlobal("users");
@@ -46,9 +44,6 @@ export function usersKey(ctx: EngineContext): string {
 export async function memoryUsers(ctx: EngineContext): Promise<number[]> {
   return (await ctx.redis.smembers(usersKey(ctx))).map(Number).filter(Number.isSafeInteger);
 }
-
-/** The one user-id rule (lib/memory/ids.ts), re-exported for the engines. */
-export { assertUserId } from "../ids";
 
 /** HGETALL (as buffers) of one per-user key for each user, in one pipelined round trip. */
 export async function hgetallPerUser(

@@ -2,7 +2,9 @@ import type { ChainableCommander } from "ioredis";
 import { AppError } from "../../errors";
 import { contentWords } from "../lexical";
 import { decodeVector, encodeVector } from "./codec";
-import { assertUserId, deleteMatching, deleteNamespace, dropExcluded, unit, wanted } from "./common";
+import { deleteMatching, prefixPattern } from "../../redis/scan";
+import { assertUserId } from "../ids";
+import { deleteNamespace, dropExcluded, unit, wanted } from "./common";
 import { assertSameMeta, checkAndWriteMeta, expectedMeta, metaKey, SCHEMA_VERSION } from "./meta";
 import {
   escapeQueryValue,
@@ -246,7 +248,7 @@ export function createRedisearchEngine(ctx: EngineContext): VectorEngine {
         if (docs.length === 0 || (await ctx.redis.unlink(...docs.map((d) => d.key))) === 0) break;
       }
       // hashes the index refused (e.g. a malformed vector) are not searchable: sweep them by name
-      await deleteMatching(ctx.redis, `${docKey(userId, "").replace(/[*?[\]\\]/g, "\\$&")}*`);
+      await deleteMatching(ctx.redis, prefixPattern(docKey(userId, "")));
     },
 
     async deleteMemories(userId, ids) {

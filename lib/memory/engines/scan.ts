@@ -1,8 +1,8 @@
 import type { ChainableCommander } from "ioredis";
 import { bm25Search } from "../lexical";
 import { packedCosine, packRecord, packedVector, readHeader, unpackRecord } from "./codec";
+import { assertUserId } from "../ids";
 import {
-  assertUserId,
   deleteNamespace,
   dropExcluded,
   hgetallPerUser,

@@ -2,8 +2,8 @@ import type { ChainableCommander } from "ioredis";
 import { AppError } from "../../errors";
 import { bm25Search } from "../lexical";
 import { packRecord, readHeader, unpackRecord } from "./codec";
+import { assertUserId } from "../ids";
 import {
-  assertUserId,
   deleteNamespace,
   dropExcluded,
   hgetallPerUser,
